@@ -1,0 +1,12 @@
+from django.utils.functional import SimpleLazyObject
+
+from . import roles
+from .models import PortalSettings
+
+
+def portal(request):
+    """The council's details and the viewer's role, for the page chrome."""
+    return {
+        "portal": SimpleLazyObject(PortalSettings.load),
+        "viewer_role": SimpleLazyObject(lambda: roles.role_of(request.user) or "public"),
+    }

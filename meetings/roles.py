@@ -1,0 +1,64 @@
+"""The roles of DESIGN.md and what each may see: the one place that answers "who is this?".
+
+Querysets ask these functions; nothing else looks at groups or flags.
+"""
+
+from django.contrib.auth.models import AnonymousUser, User
+
+MEMBER = "member"
+CLERK = "clerk"
+ADMIN = "admin"
+ROLES = (MEMBER, CLERK, ADMIN)
+
+# Which models each staff role may change through Django's admin until the clerk workspace exists.
+CLERK_MODELS = {
+    "meetings": [
+        "committee",
+        "person",
+        "membership",
+        "meeting",
+        "agendaitem",
+        "minutes",
+        "attendance",
+        "minuteitem",
+        "resolution",
+        "declaration",
+    ],
+    "reports": ["report", "reportpage"],
+}
+ADMIN_EXTRA_MODELS = {
+    "auth": ["user", "group"],
+    "meetings": ["portalsettings"],
+    "django_tasks_db": ["dbtaskresult"],
+}
+
+
+def _group_names(user: User | AnonymousUser) -> set[str]:
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    cached = getattr(user, "_role_names", None)
+    if cached is None:
+        cached = set(user.groups.values_list("name", flat=True))
+        user._role_names = cached
+    return cached
+
+
+def role_of(user: User | AnonymousUser) -> str | None:
+    """The strongest role a user holds: admin, clerk, member, or None for the public."""
+    if user.is_authenticated and user.is_active and user.is_superuser:
+        return ADMIN
+    names = _group_names(user)
+    for role in (ADMIN, CLERK, MEMBER):
+        if role in names:
+            return role
+    return None
+
+
+def sees_exempt(user: User | AnonymousUser) -> bool:
+    """Members, clerks and admins may read exempt (private) papers of published meetings."""
+    return role_of(user) is not None
+
+
+def sees_unpublished(user: User | AnonymousUser) -> bool:
+    """Only clerks and admins see what has not been published yet."""
+    return role_of(user) in (CLERK, ADMIN)
