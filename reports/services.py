@@ -1,0 +1,58 @@
+"""Writes that touch documents: one function per action, keyword-only, inside a transaction."""
+
+from __future__ import annotations
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+
+from meetings.models import AgendaItem
+
+from .models import Report, ReportPage, report_upload_to
+from .pdf import inspect_pdf
+
+
+def report_create(
+    *,
+    agenda_item: AgendaItem,
+    data: bytes,
+    title: str,
+    filename: str = "",
+    kind: str = Report.Kind.REPORT,
+    author: str = "",
+    is_exempt: bool = False,
+    by=None,
+) -> Report:
+    """Check an uploaded PDF, store it unchanged and record it with the text of every page.
+
+    A refused file raises ValidationError before anything is written. The file is stored under
+    its hash, so a failure after it is written leaves no record, only a file no record names.
+    """
+    facts = inspect_pdf(data)
+    position = agenda_item.reports.count()
+    with transaction.atomic():
+        report = Report(
+            agenda_item=agenda_item,
+            position=position,
+            title=title,
+            author=author,
+            kind=kind,
+            is_exempt=is_exempt,
+            original_filename=filename[:255],
+            sha256=facts.sha256,
+            size_bytes=facts.size_bytes,
+            page_count=facts.page_count,
+            has_text_layer=facts.has_text_layer,
+            uploaded_by=by,
+        )
+        path = report_upload_to(report, filename)
+        if not default_storage.exists(path):
+            path = default_storage.save(path, ContentFile(data))
+        report.file.name = path
+        report.full_clean()
+        report.save()
+        ReportPage.objects.bulk_create(
+            ReportPage(report=report, number=n, text=text)
+            for n, text in enumerate(facts.page_texts, start=1)
+        )
+    return report
