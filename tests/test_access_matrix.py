@@ -1,0 +1,288 @@
+"""Every URL the resolver knows, requested as anonymous, member, clerk and admin.
+
+A new route without an expected answer here fails ``test_every_route_has_an_expected_answer``:
+whoever adds a page must say who may see it. Later issues extend ROUTES.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from meetings import roles
+from meetings.models import AgendaItem, Declaration, Meeting, MinuteItem, Person
+from reports.services import report_create
+
+ROLES = ("anonymous", "member", "clerk", "admin")
+
+
+def all_routes() -> list[str]:
+    """Names of every URL pattern ("admin:index"); unnamed ones as "<namespace>:pattern"."""
+
+    def walk(patterns, ns=""):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                yield from walk(p.url_patterns, f"{ns}{p.namespace}:" if p.namespace else ns)
+            elif isinstance(p, URLPattern):
+                yield ns + (p.name or f"<unnamed {p.pattern}>")
+
+    return sorted(set(walk(get_resolver().url_patterns)))
+
+
+@dataclass
+class World:
+    """The rows each case requests: seed data plus a draft meeting and an exempt paper."""
+
+    seed: Meeting
+    draft: Meeting
+    public_report: int
+    exempt_report: int
+    private_item_report: int
+    draft_report: int
+
+
+@pytest.fixture
+def world(db, make_pdf) -> World:
+    seed = Meeting.objects.get(slug="2014-09-22-health-and-well-being-board")
+    draft = Meeting.objects.filter(status=Meeting.Status.DRAFT).first()
+    item4 = AgendaItem.objects.get(meeting=seed, number="4", parent=None)
+    exempt = report_create(
+        agenda_item=item4, data=make_pdf("exempt appendix"), title="Exempt appendix",
+        is_exempt=True,
+    )  # fmt: skip
+    private_item = AgendaItem.objects.create(
+        meeting=seed, number="8", position=99, title="Land at Earl Street", part="private",
+        exemption_paragraph=3, public_description="Commercial terms of a sale.",
+    )  # fmt: skip
+    private_report = report_create(
+        agenda_item=private_item, data=make_pdf("heads of terms"), title="Heads of terms"
+    )
+    draft_item = AgendaItem.objects.filter(meeting=draft).first()
+    draft_report = report_create(
+        agenda_item=draft_item, data=make_pdf("draft work programme"), title="Work programme"
+    )
+    public = item4.reports.filter(is_exempt=False).first()
+    # Every admin page needs a row of each model to open.
+    minute_item = MinuteItem.objects.first()
+    Declaration.objects.create(
+        minute_item=minute_item, person=Person.objects.first(), interest="Employed by the CCG"
+    )
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.create(
+        args_kwargs={"args": [], "kwargs": {}},
+        task_path="reports.tasks.example",
+        backend_name="default",
+        enqueued_at=timezone.now(),
+        run_after=timezone.now() - dt.timedelta(seconds=1),
+    )
+    return World(
+        seed=seed,
+        draft=draft,
+        public_report=public.pk,
+        exempt_report=exempt.pk,
+        private_item_report=private_report.pk,
+        draft_report=draft_report.pk,
+    )
+
+
+def everyone(status: int) -> dict[str, int]:
+    return dict.fromkeys(ROLES, status)
+
+
+STAFF_ONLY = {"anonymous": 302, "member": 302, "clerk": 200, "admin": 200}
+NOT_ALLOWED = 405
+
+
+@dataclass
+class Case:
+    url: Callable[[World], str]
+    expect: dict[str, int]
+    label: str = ""
+
+
+# The portal's own routes: each with the cases that matter.
+ROUTES: dict[str, list[Case]] = {
+    "home": [Case(lambda w: reverse("home"), everyone(200))],
+    "login": [
+        Case(
+            lambda w: reverse("login"),
+            {"anonymous": 200, "member": 302, "clerk": 302, "admin": 302},
+        )
+    ],
+    "logout": [Case(lambda w: reverse("logout"), everyone(NOT_ALLOWED), "GET is refused")],
+    "meeting-detail": [
+        Case(lambda w: w.seed.get_absolute_url(), everyone(200), "published"),
+        Case(
+            lambda w: w.draft.get_absolute_url(),
+            {"anonymous": 404, "member": 404, "clerk": 200, "admin": 200},
+            "draft",
+        ),
+    ],
+    "report-download": [
+        Case(lambda w: reverse("report-download", args=[w.public_report]), everyone(200), "public"),
+        Case(
+            lambda w: reverse("report-download", args=[w.exempt_report]),
+            {"anonymous": 404, "member": 200, "clerk": 200, "admin": 200},
+            "exempt report",
+        ),
+        Case(
+            lambda w: reverse("report-download", args=[w.private_item_report]),
+            {"anonymous": 404, "member": 200, "clerk": 200, "admin": 200},
+            "report of a private item",
+        ),
+        Case(
+            lambda w: reverse("report-download", args=[w.draft_report]),
+            {"anonymous": 404, "member": 404, "clerk": 200, "admin": 200},
+            "report of a draft meeting",
+        ),
+    ],
+}
+
+
+def _admin_model_expectation(app_label: str, model: str, action: str) -> dict[str, int]:
+    """Staff pages for a model: the public and members are sent to sign in; clerks may work on
+    meeting models; admins also on users, groups, portal settings and tasks."""
+    clerk_ok = model in roles.CLERK_MODELS.get(app_label, [])
+    admin_ok = clerk_ok or model in roles.ADMIN_EXTRA_MODELS.get(app_label, [])
+    expect = {"anonymous": 302, "member": 302}
+    expect["clerk"] = 200 if clerk_ok else 403
+    expect["admin"] = 200 if admin_ok else 403
+    if (app_label, model) == ("meetings", "portalsettings") and action in ("add", "delete"):
+        # Exactly one settings row: it cannot be added twice or deleted.
+        expect["admin"] = 403
+    if action == "object-redirect":
+        return everyone(302)
+    return expect
+
+
+def admin_cases(name: str) -> list[Case]:
+    """Cases for one route of Django's admin, worked out from the model and action it serves."""
+    short = name.removeprefix("admin:")
+    fixed = {
+        "index": [Case(lambda w: reverse("admin:index"), STAFF_ONLY)],
+        "login": [
+            Case(
+                lambda w: reverse("admin:login"),
+                {"anonymous": 200, "member": 200, "clerk": 302, "admin": 302},
+            )
+        ],
+        "logout": [
+            Case(
+                lambda w: reverse("admin:logout"),
+                {"anonymous": 302, "member": 302, "clerk": NOT_ALLOWED, "admin": NOT_ALLOWED},
+            )
+        ],
+        "password_change": [Case(lambda w: reverse("admin:password_change"), STAFF_ONLY)],
+        "password_change_done": [Case(lambda w: reverse("admin:password_change_done"), STAFF_ONLY)],
+        "jsi18n": [Case(lambda w: reverse("admin:jsi18n"), STAFF_ONLY)],
+        "autocomplete": [
+            Case(
+                lambda w: (
+                    reverse("admin:autocomplete")
+                    + "?app_label=meetings&model_name=meeting&field_name=committee"
+                ),
+                STAFF_ONLY,
+            )
+        ],
+        "view_on_site": [
+            Case(
+                lambda w: reverse(
+                    "admin:view_on_site",
+                    args=[ContentType.objects.get_for_model(Meeting).pk, w.seed.pk],
+                ),
+                everyone(302),
+            )
+        ],
+        "app_list": [
+            Case(lambda w: reverse("admin:app_list", args=["meetings"]), STAFF_ONLY, "meetings"),
+            Case(
+                lambda w: reverse("admin:app_list", args=["auth"]),
+                {"anonymous": 302, "member": 302, "clerk": 404, "admin": 200},
+                "auth",
+            ),
+        ],
+        "<unnamed (?P<url>.*)$>": [
+            Case(
+                lambda w: "/staff/no-such-page/",
+                {"anonymous": 302, "member": 302, "clerk": 404, "admin": 404},
+            )
+        ],
+        "<unnamed <path:object_id>/>": [
+            Case(
+                lambda w, m=model: (
+                    reverse(f"admin:{m._meta.app_label}_{m._meta.model_name}_changelist")
+                    + f"{m._default_manager.order_by('pk').first().pk}/"
+                ),
+                everyone(302),
+                model._meta.label,
+            )
+            for model in admin.site._registry
+        ],
+    }
+    if short in fixed:
+        return fixed[short]
+    for model in admin.site._registry:
+        prefix = f"{model._meta.app_label}_{model._meta.model_name}_"
+        if short.startswith(prefix):
+            action = short.removeprefix(prefix)
+            expect = _admin_model_expectation(model._meta.app_label, model._meta.model_name, action)
+            if action in ("changelist", "add"):
+                return [Case(lambda w, n=name: reverse(n), expect)]
+            if action in ("change", "delete", "history", "password_change"):
+                return [
+                    Case(
+                        lambda w, n=name, m=model: reverse(
+                            n, args=[m._default_manager.order_by("pk").first().pk]
+                        ),
+                        expect,
+                    )
+                ]
+    return []
+
+
+def cases_for(name: str) -> list[Case]:
+    if name.startswith("admin:"):
+        return admin_cases(name)
+    return ROUTES.get(name, [])
+
+
+def test_every_route_has_an_expected_answer():
+    missing = [name for name in all_routes() if not cases_for(name)]
+    assert missing == [], f"Say who may see these routes in tests/test_access_matrix.py: {missing}"
+
+
+@pytest.mark.parametrize("name", all_routes())
+def test_route_answers_each_role_as_expected(name, world, client_as):
+    clients = {role: client_as(role) for role in ROLES}
+    failures = []
+    for case in cases_for(name):
+        url = case.url(world)
+        for role in ROLES:
+            response = clients[role].get(url)
+            if response.status_code != case.expect[role]:
+                failures.append(
+                    f"{role} GET {url} ({case.label or name}): {response.status_code}, "
+                    f"expected {case.expect[role]}"
+                )
+    assert failures == []
+
+
+def test_roles_are_groups_with_the_permissions_of_design_md(db):
+    clerk = Group.objects.get(name="clerk")
+    admin_group = Group.objects.get(name="admin")
+    assert not Group.objects.get(name="member").permissions.exists()
+    assert clerk.permissions.filter(codename="change_meeting").exists()
+    assert not clerk.permissions.filter(codename="change_user").exists()
+    assert admin_group.permissions.filter(codename="change_user").exists()
+    assert admin_group.permissions.filter(codename="change_portalsettings").exists()
+    assert apps.is_installed("django_tasks_db")
