@@ -1,0 +1,74 @@
+# Board papers portal. `make demo` serves the portal with demo data; `make test` runs every test.
+SHELL := /bin/bash
+PORT ?= 8000
+VENV ?= .venv
+BIN := $(VENV)/bin
+PYTHON_MIN := 3.12
+
+.PHONY: demo test lint format ci install system-deps clean help
+
+help:
+	@echo "make demo   - set up everything and serve the portal with demo data on http://127.0.0.1:$(PORT)"
+	@echo "make test   - run the whole test suite (SQLite; set DATABASE_URL for PostgreSQL)"
+	@echo "make lint   - ruff check, ruff format --check and makemigrations --check"
+
+# A Python >= 3.12: python3.12/3.13/python3 on PATH, or any pyenv version (.python-version asks for 3.12).
+define find_python
+for cand in "$$PYTHON" python3.14 python3.13 python3.12 python3 $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python3 2>/dev/null); do \
+  [ -n "$$cand" ] || continue; \
+  if "$$cand" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then command -v "$$cand" || echo "$$cand"; exit 0; fi; \
+done; exit 1
+endef
+
+$(BIN)/python:
+	@py=$$( $(find_python) ) || { \
+	  echo "Python $(PYTHON_MIN) or newer is needed and none was found."; \
+	  echo "On Debian or Ubuntu: sudo apt-get install python3.12 python3.12-venv (or use pyenv: pyenv install 3.12)."; \
+	  echo "Or name one: make demo PYTHON=/path/to/python3.12"; exit 1; }; \
+	echo "Creating $(VENV) with $$py"; "$$py" -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+install: $(VENV)/.installed system-deps
+
+# Pango and HarfBuzz's subsetter (for WeasyPrint) cannot come from pip: install them with apt
+# where we may, else say how.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+system-deps:
+	@if ! $(BIN)/python -c "import ctypes.util as u, sys; sys.exit(not (u.find_library('pango-1.0') and u.find_library('harfbuzz-subset')))"; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing $(SYSTEM_PACKAGES) for WeasyPrint (apt-get)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
+	  else \
+	    echo "WeasyPrint needs Pango and HarfBuzz: sudo apt-get install $(SYSTEM_PACKAGES)"; exit 1; \
+	  fi; \
+	fi
+
+demo: install
+	$(BIN)/python manage.py migrate --no-input
+	DEBUG=1 $(BIN)/python manage.py load_demo
+	@echo "Starting the task worker and the web server on http://127.0.0.1:$(PORT) (Ctrl-C stops both)"
+	@DEBUG=1 $(BIN)/python manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+ci:
+	bash .ci/run
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache
