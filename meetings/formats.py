@@ -22,6 +22,8 @@ def _local(value: dt.datetime) -> dt.datetime:
 
 def clock(value: dt.time | dt.datetime, *, dotted: bool = False) -> str:
     """'2.00 pm', or '2.00 p.m.' with dotted=True; noon is '12.00 pm'."""
+    if isinstance(value, dt.datetime):
+        value = _local(value)
     hour = value.hour % 12 or 12
     suffix = ("a.m." if dotted else "am") if value.hour < 12 else ("p.m." if dotted else "pm")
     return f"{hour}.{value.minute:02d} {suffix}"

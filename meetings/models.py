@@ -255,10 +255,27 @@ class Meeting(models.Model):
         day = timezone.localtime(self.start).date().isoformat()
         base = f"{day}-{self.committee.slug}"[:150]
         slug, n = base, 1
-        while Meeting.objects.filter(slug=slug).exclude(pk=self.pk).exists():
+        while (
+            Meeting.objects.filter(slug=slug).exclude(pk=self.pk).exists()
+            or MeetingAddress.objects.filter(slug=slug).exists()
+        ):
             n += 1
             slug = f"{base}-{n}"
         return slug
+
+
+class MeetingAddress(models.Model):
+    """An address a meeting had before it was moved: it keeps working and redirects."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="old_addresses")
+    slug = models.SlugField(max_length=160, unique=True)
+    retired_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "meeting addresses"
+
+    def __str__(self) -> str:
+        return f"{self.slug} -> {self.meeting.slug}"
 
 
 class AgendaItemQuerySet(models.QuerySet):
@@ -269,6 +286,14 @@ class AgendaItemQuerySet(models.QuerySet):
 
     def top_level(self) -> AgendaItemQuerySet:
         return self.filter(parent__isnull=True)
+
+    def text_visible_to(self, user) -> dict[str, tuple[str, ...]]:
+        """Which text fields of an item the user may read, by part: the public reads a private
+        item's number, title and reason for exemption, never its description or presenter."""
+        full = ("title", "description", "presenter")
+        if roles.sees_exempt(user):
+            return {Part.PUBLIC: full, Part.PRIVATE: (*full, "public_description")}
+        return {Part.PUBLIC: full, Part.PRIVATE: ("title", "public_description")}
 
 
 class Part(models.TextChoices):

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.models import Group, Permission, User
 from django.db import transaction
 
 from . import roles
+from .models import Meeting, MeetingAddress
 
 
 def roles_ensure_groups(*, using: str = "default") -> None:
@@ -50,3 +53,18 @@ def user_set_role(*, user: User, role: str | None) -> User:
     user.save(update_fields=["is_staff"])
     user.__dict__.pop("_role_names", None)
     return user
+
+
+@transaction.atomic
+def meeting_reschedule(*, meeting: Meeting, start: dt.datetime) -> Meeting:
+    """Move a meeting to a new date and time. Its address follows the date; the old address is
+    kept and redirects, so links already shared keep working."""
+    old_slug = meeting.slug
+    meeting.start = start
+    meeting.slug = ""
+    if meeting.status == Meeting.Status.POSTPONED:
+        meeting.status = Meeting.Status.PUBLISHED
+    meeting.save()
+    if meeting.slug != old_slug:
+        MeetingAddress.objects.create(meeting=meeting, slug=old_slug)
+    return meeting

@@ -34,3 +34,7 @@ def test_ordinals_and_noon():
     assert formats.clock(dt.time(12, 0)) == "12.00 pm"
     assert formats.clock(dt.time(0, 30)) == "12.30 am"
     assert formats.clock(dt.time(10, 5), dotted=True) == "10.05 a.m."
+
+
+def test_a_clock_time_of_an_aware_datetime_is_london_time():
+    assert formats.clock(dt.datetime(2014, 9, 22, 13, 0, tzinfo=dt.UTC)) == "2.00 pm"
