@@ -1,8 +1,39 @@
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from . import views
+from . import api, views
+from .feeds import PapersFeed
+from .sitemaps import SITEMAPS
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("committees/", views.committee_list, name="committee-list"),
+    path("committees/<slug:slug>/", views.committee_detail, name="committee-detail"),
+    path("committees/<slug:slug>/calendar.ics", views.calendar_committee, name="committee-ics"),
+    path("meetings/", views.meeting_list, name="meeting-list"),
+    path("meetings/calendar/", views.meeting_calendar, name="meeting-calendar"),
+    path("meetings/calendar.ics", views.calendar_all, name="calendar-ics"),
     path("meetings/<slug:slug>/", views.meeting_detail, name="meeting-detail"),
+    path("meetings/<slug:slug>/minutes/", views.minutes_detail, name="minutes-detail"),
+    path("meetings/<slug:slug>/calendar.ics", views.meeting_ics, name="meeting-ics"),
+    path("decisions/", views.decision_list, name="decision-list"),
+    path("people/<slug:slug>/", views.person_detail, name="person-detail"),
+    path("documents/<int:pk>/", views.document_detail, name="document-detail"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("search/", views.search, name="search"),
+    path("feeds/papers/", PapersFeed(), name="papers-feed"),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
+    path("api/committees/", api.committee_list, name="api-committee-list"),
+    path("api/committees/<slug:slug>/", api.committee_detail, name="api-committee-detail"),
+    path("api/meetings/", api.meeting_list, name="api-meeting-list"),
+    path("api/meetings/<slug:slug>/", api.meeting_detail, name="api-meeting-detail"),
+    path("api/people/", api.person_list, name="api-person-list"),
+    path("api/people/<slug:slug>/", api.person_detail, name="api-person-detail"),
+    path("api/decisions/", api.decision_list, name="api-decision-list"),
+    path("api/openapi.json", api.openapi, name="api-openapi"),
 ]

@@ -1,53 +1,166 @@
-"""Public pages. Each view asks the models' ``visible_to`` for what the viewer may see."""
+"""The public reading site. Views stay thin: selectors read, templates present, and every read
+starts from a model's ``visible_to(user)``."""
 
-from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from itertools import groupby
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from reports.models import Report
 
-from .models import AgendaItem, Meeting, Minutes
+from . import calendars, selectors
+from .models import Attendance, Committee, Meeting, MeetingAddress, Membership, Minutes, Person
+
+PAGE_SIZE = 25
+
+
+def _page(request: HttpRequest, qs, size: int = PAGE_SIZE):
+    return Paginator(qs, size).get_page(request.GET.get("page"))
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    visible = Meeting.objects.visible_to(request.user).select_related("committee")
-    now = timezone.now()
+    upcoming, recent = selectors.upcoming_and_recent(user=request.user)
     return render(
         request,
         "meetings/home.html",
         {
-            "upcoming": visible.filter(start__gte=now).order_by("start")[:10],
-            "recent": visible.filter(start__lt=now).order_by("-start")[:10],
+            "upcoming": upcoming,
+            "recent": recent,
+            "papers": selectors.recent_papers(user=request.user),
         },
     )
 
 
-def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    meeting = get_object_or_404(
-        Meeting.objects.visible_to(request.user).select_related("committee", "contact_officer"),
-        slug=slug,
-    )
-    reports = Prefetch(
-        "reports", queryset=Report.objects.visible_to(request.user).order_by("position", "pk")
-    )
-    items = (
-        AgendaItem.objects.filter(meeting=meeting, parent__isnull=True)
-        .order_by("position")
-        .prefetch_related(
-            reports,
-            Prefetch(
-                "sub_items",
-                queryset=AgendaItem.objects.order_by("position").prefetch_related(
-                    Prefetch(
-                        "reports",
-                        queryset=Report.objects.visible_to(request.user).order_by("position", "pk"),
-                    )
-                ),
-            ),
+def committee_list(request: HttpRequest) -> HttpResponse:
+    committees = Committee.objects.filter(is_active=True).annotate(
+        meeting_count=Count(
+            "meetings", filter=Q(meetings__in=Meeting.objects.visible_to(request.user))
         )
     )
-    minutes = Minutes.objects.visible_to(request.user).filter(meeting=meeting).first()
+    return render(request, "meetings/committee_list.html", {"committees": committees})
+
+
+def committee_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    committee = get_object_or_404(Committee.objects.select_related("contact_officer"), slug=slug)
+    today = timezone.localdate()
+    memberships = (
+        Membership.objects.filter(committee=committee)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+        .select_related("person")
+        .order_by("position", "person__surname")
+    )
+    meetings = Meeting.objects.visible_to(request.user).filter(committee=committee)
+    by_year = [
+        (year, list(group))
+        for year, group in groupby(
+            meetings.order_by("-start"),
+            key=lambda m: selectors.municipal_year(timezone.localtime(m.start).date()),
+        )
+    ]
+    return render(
+        request,
+        "meetings/committee_detail.html",
+        {"committee": committee, "memberships": memberships, "meetings_by_year": by_year},
+    )
+
+
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    filterset, meetings = selectors.meeting_list(user=request.user, data=request.GET)
+    return render(
+        request,
+        "meetings/meeting_list.html",
+        {
+            "filter": filterset,
+            "page": _page(request, meetings.order_by("-start")),
+            "query": _query_without_page(request),
+        },
+    )
+
+
+def _month_from(value: str | None) -> dt.date | None:
+    try:
+        return dt.datetime.strptime(value or "", "%Y-%m").date()
+    except ValueError:
+        return None
+
+
+def meeting_calendar(request: HttpRequest) -> HttpResponse:
+    """A month of meetings as a calendar grid; ?month=2014-09 and the list's filters."""
+    asked = request.GET.get("month")
+    month = _month_from(asked)
+    if month is None:
+        if asked:
+            messages.warning(request, f"'{asked}' is not a month like 2014-09; showing this month.")
+        month = timezone.localdate().replace(day=1)
+    data = request.GET.copy()
+    data.pop("month", None)
+    data["date_from"] = month.isoformat()
+    last_day = calendar.monthrange(month.year, month.month)[1]
+    data["date_to"] = month.replace(day=last_day).isoformat()
+    filterset, meetings = selectors.meeting_list(user=request.user, data=data)
+    by_day: dict[dt.date, list[Meeting]] = {}
+    for meeting in meetings.order_by("start"):
+        by_day.setdefault(timezone.localtime(meeting.start).date(), []).append(meeting)
+    weeks = [
+        [(day, by_day.get(day, [])) for day in week]
+        for week in calendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month)
+    ]
+    previous = (month - dt.timedelta(days=1)).replace(day=1)
+    following = month.replace(day=last_day) + dt.timedelta(days=1)
+    committee = request.GET.get("committee", "")
+    return render(
+        request,
+        "meetings/meeting_calendar.html",
+        {
+            "filter": filterset,
+            "month": month,
+            "weeks": weeks,
+            "previous": previous,
+            "following": following,
+            "committee": committee,
+            "has_meetings": bool(by_day),
+        },
+    )
+
+
+def _meeting_or_redirect(request: HttpRequest, slug: str) -> Meeting | HttpResponse:
+    visible = Meeting.objects.visible_to(request.user).select_related(
+        "committee", "contact_officer"
+    )
+    meeting = visible.filter(slug=slug).first()
+    if meeting is not None:
+        return meeting
+    address = MeetingAddress.objects.filter(slug=slug, meeting__in=visible).first()
+    if address is None:
+        raise Http404("No such meeting.")
+    target = request.path.replace(f"/{slug}/", f"/{address.meeting.slug}/", 1)
+    return redirect(target, permanent=True)
+
+
+def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    found = _meeting_or_redirect(request, slug)
+    if isinstance(found, HttpResponse):
+        return found
+    meeting = found
+    items = selectors.meeting_agenda(meeting=meeting, user=request.user)
+    minutes = selectors.meeting_minutes(meeting=meeting, user=request.user)
+    approves = meeting.minutes_approved.filter(
+        pk__in=Minutes.objects.visible_to(request.user)
+    ).select_related("meeting")
     return render(
         request,
         "meetings/meeting_detail.html",
@@ -56,5 +169,125 @@ def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "public_items": [item for item in items if not item.is_private],
             "private_items": [item for item in items if item.is_private],
             "minutes": minutes,
+            "approves": list(approves),
+            "visible_minutes": set(
+                Minutes.objects.visible_to(request.user)
+                .filter(agreed_by_items__meeting=meeting)
+                .values_list("pk", flat=True)
+            ),
+            "packs": _packs_for(meeting, request.user),
         },
     )
+
+
+def _packs_for(meeting: Meeting, user) -> list:
+    """The agenda packs this viewer may download, once pack building exists."""
+    try:
+        from reports.packs import meeting_packs
+    except ImportError:
+        return []
+    return list(meeting_packs(meeting=meeting, user=user))
+
+
+def meeting_ics(request: HttpRequest, slug: str) -> HttpResponse:
+    found = _meeting_or_redirect(request, slug)
+    if isinstance(found, HttpResponse):
+        return found
+    return calendars.ics_response(
+        request, [found], name=f"{found.committee.name}, {found.start:%d %B %Y}"
+    )
+
+
+def minutes_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    found = _meeting_or_redirect(request, slug)
+    if isinstance(found, HttpResponse):
+        return found
+    minutes = selectors.meeting_minutes(meeting=found, user=request.user)
+    if minutes is None:
+        raise Http404("These minutes have not been published.")
+    attendance = list(minutes.attendance.all())
+    officers: dict[str, list[Attendance]] = {}
+    for line in attendance:
+        if line.group == Attendance.Group.OFFICER:
+            officers.setdefault(line.directorate or "Other", []).append(line)
+    return render(
+        request,
+        "meetings/minutes_detail.html",
+        {
+            "meeting": found,
+            "minutes": minutes,
+            "board_members": [a for a in attendance if a.group == Attendance.Group.BOARD_MEMBER],
+            "others": [a for a in attendance if a.group == Attendance.Group.OTHER_REPRESENTATIVE],
+            "officers": officers.items(),
+            "apologies": [a for a in attendance if a.group == Attendance.Group.APOLOGIES],
+        },
+    )
+
+
+def decision_list(request: HttpRequest) -> HttpResponse:
+    filterset, decisions = selectors.decision_list(user=request.user, data=request.GET)
+    return render(
+        request,
+        "meetings/decision_list.html",
+        {
+            "filter": filterset,
+            "page": _page(request, decisions),
+            "query": _query_without_page(request),
+        },
+    )
+
+
+def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    person = get_object_or_404(Person, slug=slug)
+    memberships = person.memberships.select_related("committee").order_by(
+        "-start_date", "committee__name"
+    )
+    record = (
+        Attendance.objects.filter(
+            person=person, minutes__in=Minutes.objects.visible_to(request.user)
+        )
+        .select_related("minutes__meeting__committee")
+        .order_by("-minutes__meeting__start")
+    )
+    return render(
+        request,
+        "meetings/person_detail.html",
+        {"person": person, "memberships": memberships, "record": record},
+    )
+
+
+def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(
+        Report.objects.visible_to(request.user)
+        .select_related("agenda_item__meeting__committee", "agenda_item__parent")
+        .prefetch_related(Prefetch("pages")),
+        pk=pk,
+    )
+    return render(request, "meetings/document_detail.html", {"report": report})
+
+
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "meetings/accessibility.html")
+
+
+def calendar_all(request: HttpRequest) -> HttpResponse:
+    meetings = Meeting.objects.visible_to(request.user).select_related("committee")
+    return calendars.ics_response(request, meetings, name="All committee meetings")
+
+
+def calendar_committee(request: HttpRequest, slug: str) -> HttpResponse:
+    committee = get_object_or_404(Committee, slug=slug)
+    meetings = (
+        Meeting.objects.visible_to(request.user)
+        .filter(committee=committee)
+        .select_related("committee")
+    )
+    return calendars.ics_response(request, meetings, name=committee.name)
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    from .search import search as run_search
+
+    query = request.GET.get("q", "")[:500]
+    hits = run_search(user=request.user, query=query) if query.strip() else []
+    return render(request, "meetings/search.html", {"query": query, "hits": hits})
