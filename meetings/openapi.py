@@ -1,0 +1,313 @@
+"""The OpenAPI 3.1 description of the read-only JSON API, served at /api/openapi.json."""
+
+from __future__ import annotations
+
+PAGE_PARAMS = [
+    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+    {
+        "name": "page_size",
+        "in": "query",
+        "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50},
+    },
+]
+DATE_PARAMS = [
+    {
+        "name": "date_from",
+        "in": "query",
+        "description": "On or after this date (YYYY-MM-DD).",
+        "schema": {"type": "string", "format": "date"},
+    },
+    {
+        "name": "date_to",
+        "in": "query",
+        "description": "On or before this date (YYYY-MM-DD).",
+        "schema": {"type": "string", "format": "date"},
+    },
+]
+COMMITTEE_PARAM = {
+    "name": "committee",
+    "in": "query",
+    "description": "A committee's id (its slug).",
+    "schema": {"type": "string"},
+}
+ID_PARAM = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+
+NULLABLE_STRING = {"type": ["string", "null"]}
+LINK = {
+    "type": "object",
+    "properties": {"media_type": {"type": "string"}, "url": {"type": "string", "format": "uri"}},
+    "required": ["url"],
+}
+REF = "#/components/schemas/"
+
+
+def _page_of(schema: str) -> dict:
+    return {
+        "type": "object",
+        "required": ["count", "next", "previous", "results"],
+        "properties": {
+            "count": {"type": "integer"},
+            "next": {"type": ["string", "null"], "format": "uri"},
+            "previous": {"type": ["string", "null"], "format": "uri"},
+            "results": {"type": "array", "items": {"$ref": REF + schema}},
+        },
+    }
+
+
+def _ok(schema: dict | str, description: str) -> dict:
+    if isinstance(schema, str):
+        schema = {"$ref": REF + schema}
+    return {
+        "200": {"description": description, "content": {"application/json": {"schema": schema}}},
+        "400": {"$ref": "#/components/responses/BadRequest"},
+        "404": {"$ref": "#/components/responses/NotFound"},
+    }
+
+
+def document(base_url: str) -> dict:
+    summary_ref = {"$ref": REF + "PersonSummary"}
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Board papers portal API",
+            "version": "1",
+            "description": (
+                "Read-only access to committees, meetings (as Open Civic Data events, with their "
+                "agenda items and documents), people and decisions. Answers hold only what the "
+                "caller may see: without signing in, the public record."
+            ),
+        },
+        "servers": [{"url": base_url.rstrip("/")}],
+        "paths": {
+            "/api/committees/": {
+                "get": {
+                    "operationId": "listCommittees",
+                    "parameters": PAGE_PARAMS,
+                    "responses": _ok(_page_of("CommitteeSummary"), "Committees"),
+                }
+            },
+            "/api/committees/{id}/": {
+                "get": {
+                    "operationId": "getCommittee",
+                    "parameters": [ID_PARAM],
+                    "responses": _ok("Committee", "A committee and its current members"),
+                }
+            },
+            "/api/meetings/": {
+                "get": {
+                    "operationId": "listMeetings",
+                    "parameters": [
+                        COMMITTEE_PARAM,
+                        *DATE_PARAMS,
+                        {
+                            "name": "status",
+                            "in": "query",
+                            "schema": {
+                                "type": "string",
+                                "enum": ["published", "cancelled", "postponed"],
+                            },
+                        },
+                        *PAGE_PARAMS,
+                    ],
+                    "responses": _ok(_page_of("EventSummary"), "Meetings, newest first"),
+                }
+            },
+            "/api/meetings/{id}/": {
+                "get": {
+                    "operationId": "getMeeting",
+                    "parameters": [ID_PARAM],
+                    "responses": _ok("Event", "A meeting with its agenda and documents"),
+                }
+            },
+            "/api/people/": {
+                "get": {
+                    "operationId": "listPeople",
+                    "parameters": PAGE_PARAMS,
+                    "responses": _ok(_page_of("PersonSummary"), "People"),
+                }
+            },
+            "/api/people/{id}/": {
+                "get": {
+                    "operationId": "getPerson",
+                    "parameters": [ID_PARAM],
+                    "responses": _ok("Person", "A person and their memberships"),
+                }
+            },
+            "/api/decisions/": {
+                "get": {
+                    "operationId": "listDecisions",
+                    "parameters": [COMMITTEE_PARAM, *DATE_PARAMS, *PAGE_PARAMS],
+                    "responses": _ok(_page_of("Decision"), "Resolutions, newest first"),
+                }
+            },
+        },
+        "components": {
+            "responses": {
+                "BadRequest": {
+                    "description": "A parameter is not valid; the answer says which.",
+                    "content": {"application/json": {"schema": {"$ref": REF + "Error"}}},
+                },
+                "NotFound": {
+                    "description": "No such thing, or not one the caller may see.",
+                    "content": {"application/json": {"schema": {"$ref": REF + "Error"}}},
+                },
+            },
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "required": ["error"],
+                    "properties": {"error": {"type": "string"}, "fields": {"type": "object"}},
+                },
+                "PersonSummary": {
+                    "type": "object",
+                    "required": ["id", "name", "url", "html_url"],
+                    "properties": {
+                        "id": {"type": "string"},
+                        "name": {"type": "string"},
+                        "url": {"type": "string", "format": "uri"},
+                        "html_url": {"type": "string", "format": "uri"},
+                    },
+                },
+                "Person": {
+                    "allOf": [
+                        summary_ref,
+                        {
+                            "type": "object",
+                            "properties": {
+                                "honorific": NULLABLE_STRING,
+                                "forenames": NULLABLE_STRING,
+                                "surname": {"type": "string"},
+                                "job_title": NULLABLE_STRING,
+                                "organisation": NULLABLE_STRING,
+                                "memberships": {
+                                    "type": "array",
+                                    "items": {"$ref": REF + "Membership"},
+                                },
+                            },
+                        },
+                    ]
+                },
+                "Membership": {
+                    "type": "object",
+                    "properties": {
+                        "person": summary_ref,
+                        "committee": {"$ref": REF + "CommitteeSummary"},
+                        "role": {"type": "string"},
+                        "organisation": NULLABLE_STRING,
+                        "start_date": {"type": ["string", "null"], "format": "date"},
+                        "end_date": {"type": ["string", "null"], "format": "date"},
+                    },
+                },
+                "CommitteeSummary": {
+                    "type": "object",
+                    "required": ["id", "name", "url", "html_url"],
+                    "properties": {
+                        "id": {"type": "string"},
+                        "name": {"type": "string"},
+                        "classification": {"type": "string"},
+                        "url": {"type": "string", "format": "uri"},
+                        "html_url": {"type": "string", "format": "uri"},
+                    },
+                },
+                "Committee": {
+                    "allOf": [
+                        {"$ref": REF + "CommitteeSummary"},
+                        {
+                            "type": "object",
+                            "properties": {
+                                "description": {"type": "string"},
+                                "contact_officer": {
+                                    "oneOf": [{"$ref": REF + "PersonSummary"}, {"type": "null"}]
+                                },
+                                "memberships": {
+                                    "type": "array",
+                                    "items": {"$ref": REF + "Membership"},
+                                },
+                                "meetings": {"type": "string", "format": "uri"},
+                                "calendar": {"type": "string", "format": "uri"},
+                            },
+                        },
+                    ]
+                },
+                "EventSummary": {
+                    "type": "object",
+                    "description": "An Open Civic Data event.",
+                    "required": ["_type", "id", "name", "classification", "start_date", "status"],
+                    "properties": {
+                        "_type": {"const": "event"},
+                        "id": {"type": "string"},
+                        "name": {"type": "string"},
+                        "classification": {"type": "string"},
+                        "start_date": {"type": "string", "format": "date-time"},
+                        "end_date": {"type": "string", "format": "date-time"},
+                        "timezone": {"type": "string"},
+                        "all_day": {"type": "boolean"},
+                        "status": {
+                            "type": "string",
+                            "enum": ["confirmed", "tentative", "cancelled", "passed"],
+                        },
+                        "location": {"type": "object"},
+                        "participants": {"type": "array", "items": {"type": "object"}},
+                        "url": {"type": "string", "format": "uri"},
+                        "html_url": {"type": "string", "format": "uri"},
+                        "sources": {"type": "array", "items": {"type": "object"}},
+                        "extras": {"type": "object"},
+                    },
+                },
+                "Document": {
+                    "type": "object",
+                    "properties": {
+                        "note": {"type": "string"},
+                        "classification": {"type": "string"},
+                        "date": {"type": "string", "format": "date"},
+                        "links": {"type": "array", "items": LINK},
+                        "extras": {"type": "object"},
+                    },
+                },
+                "AgendaItem": {
+                    "type": "object",
+                    "required": ["order", "description"],
+                    "properties": {
+                        "order": {"type": "string"},
+                        "description": {"type": "string"},
+                        "classification": {"type": "array", "items": {"type": "string"}},
+                        "subjects": {"type": "array", "items": {"type": "string"}},
+                        "notes": {"type": "array", "items": {"type": "string"}},
+                        "related_entities": {"type": "array", "items": {"type": "object"}},
+                        "media": {"type": "array", "items": {"$ref": REF + "Document"}},
+                        "extras": {"type": "object"},
+                    },
+                },
+                "Event": {
+                    "allOf": [
+                        {"$ref": REF + "EventSummary"},
+                        {
+                            "type": "object",
+                            "properties": {
+                                "agenda": {
+                                    "type": "array",
+                                    "items": {"$ref": REF + "AgendaItem"},
+                                },
+                                "documents": {
+                                    "type": "array",
+                                    "items": {"$ref": REF + "Document"},
+                                },
+                                "media": {"type": "array", "items": {"$ref": REF + "Document"}},
+                            },
+                        },
+                    ]
+                },
+                "Decision": {
+                    "type": "object",
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "number": {"type": ["integer", "null"]},
+                        "text": {"type": "string"},
+                        "minute": {"type": "object"},
+                        "html_url": {"type": "string", "format": "uri"},
+                        "meeting": {"$ref": REF + "EventSummary"},
+                    },
+                },
+            },
+        },
+    }
