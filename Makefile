@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTHON_MIN := 3.12
 
-.PHONY: demo test lint format ci install system-deps clean help
+.PHONY: demo test lint format ci install system-deps browser-deps clean help
 
 help:
 	@echo "make demo   - set up everything and serve the portal with demo data on http://127.0.0.1:$(PORT)"
@@ -55,7 +55,18 @@ demo: install
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-test: install
+# Chromium for the browser tests: Debian's package, never a browser download.
+browser-deps:
+	@if ! command -v chromium >/dev/null && [ -z "$$CHROMIUM" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing chromium for the browser tests (apt-get)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "Browser tests need Chromium (sudo apt-get install chromium); they will be skipped."; \
+	  fi; \
+	fi
+
+test: install browser-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install

@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from meetings import roles
-from meetings.demo import load_demo
+from meetings.demo import ensure_demo_accounts, load_demo
 from meetings.models import Meeting
 from meetings.services import user_set_role
 
@@ -22,6 +22,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     every test runs inside a transaction that is rolled back, so each sees it unchanged."""
     with django_db_blocker.unblock():
         load_demo()
+        ensure_demo_accounts()
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from meetings import roles
-from meetings.models import AgendaItem, Declaration, Meeting, MinuteItem, Person
+from meetings.models import AgendaItem, Declaration, Meeting, MinuteItem, Minutes, Person
 from reports.services import report_create
 
 ROLES = ("anonymous", "member", "clerk", "admin")
@@ -48,6 +48,9 @@ class World:
     exempt_report: int
     private_item_report: int
     draft_report: int
+    minutes_meeting: Meeting
+    unpublished_minutes_meeting: Meeting
+    person: Person
 
 
 @pytest.fixture
@@ -85,7 +88,15 @@ def world(db, make_pdf) -> World:
         enqueued_at=timezone.now(),
         run_after=timezone.now() - dt.timedelta(seconds=1),
     )
+    july = Meeting.objects.get(slug="2014-07-07-health-and-well-being-board")
+    unpublished = Meeting.objects.filter(status="published", minutes__isnull=True).exclude(
+        pk=seed.pk
+    )[0]
+    Minutes.objects.create(meeting=unpublished)  # a clerk's draft, not yet published
     return World(
+        minutes_meeting=july,
+        unpublished_minutes_meeting=unpublished,
+        person=Person.objects.get(surname="Gingell"),
         seed=seed,
         draft=draft,
         public_report=public.pk,
@@ -110,8 +121,77 @@ class Case:
     label: str = ""
 
 
+CLERKS_ONLY = {"anonymous": 404, "member": 404, "clerk": 200, "admin": 200}
+MEMBERS_UP = {"anonymous": 404, "member": 200, "clerk": 200, "admin": 200}
+
+
+def public(name: str, query: str = "") -> list[Case]:
+    return [Case(lambda w: reverse(name) + query, everyone(200))]
+
+
 # The portal's own routes: each with the cases that matter.
 ROUTES: dict[str, list[Case]] = {
+    "accessibility": public("accessibility"),
+    "committee-list": public("committee-list"),
+    "committee-detail": [
+        Case(lambda w: reverse("committee-detail", args=[w.seed.committee.slug]), everyone(200)),
+        Case(lambda w: reverse("committee-detail", args=["no-such"]), everyone(404), "unknown"),
+    ],
+    "committee-ics": [
+        Case(lambda w: reverse("committee-ics", args=[w.seed.committee.slug]), everyone(200))
+    ],
+    "calendar-ics": public("calendar-ics"),
+    "meeting-list": public("meeting-list", "?committee=health-and-well-being-board"),
+    "meeting-calendar": public("meeting-calendar", "?month=2014-09"),
+    "meeting-ics": [
+        Case(lambda w: reverse("meeting-ics", args=[w.seed.slug]), everyone(200)),
+        Case(lambda w: reverse("meeting-ics", args=[w.draft.slug]), CLERKS_ONLY, "draft"),
+    ],
+    "minutes-detail": [
+        Case(lambda w: reverse("minutes-detail", args=[w.minutes_meeting.slug]), everyone(200)),
+        Case(
+            lambda w: reverse("minutes-detail", args=[w.unpublished_minutes_meeting.slug]),
+            CLERKS_ONLY,
+            "unpublished minutes",
+        ),
+        Case(lambda w: reverse("minutes-detail", args=[w.seed.slug]), everyone(404), "none"),
+    ],
+    "decision-list": public("decision-list", "?committee=health-and-well-being-board"),
+    "person-detail": [
+        Case(lambda w: reverse("person-detail", args=[w.person.slug]), everyone(200))
+    ],
+    "document-detail": [
+        Case(lambda w: reverse("document-detail", args=[w.public_report]), everyone(200)),
+        Case(lambda w: reverse("document-detail", args=[w.exempt_report]), MEMBERS_UP, "exempt"),
+        Case(
+            lambda w: reverse("document-detail", args=[w.private_item_report]),
+            MEMBERS_UP,
+            "private item",
+        ),
+        Case(lambda w: reverse("document-detail", args=[w.draft_report]), CLERKS_ONLY, "draft"),
+    ],
+    "search": public("search", "?q=better+care"),
+    "papers-feed": public("papers-feed"),
+    "django.contrib.sitemaps.views.sitemap": [Case(lambda w: "/sitemap.xml", everyone(200))],
+    "api-committee-list": public("api-committee-list"),
+    "api-committee-detail": [
+        Case(
+            lambda w: reverse("api-committee-detail", args=[w.seed.committee.slug]),
+            everyone(200),
+        ),
+        Case(lambda w: reverse("api-committee-detail", args=["no-such"]), everyone(404)),
+    ],
+    "api-meeting-list": public("api-meeting-list", "?date_from=2014-01-01"),
+    "api-meeting-detail": [
+        Case(lambda w: reverse("api-meeting-detail", args=[w.seed.slug]), everyone(200)),
+        Case(lambda w: reverse("api-meeting-detail", args=[w.draft.slug]), CLERKS_ONLY, "draft"),
+    ],
+    "api-person-list": public("api-person-list"),
+    "api-person-detail": [
+        Case(lambda w: reverse("api-person-detail", args=[w.person.slug]), everyone(200))
+    ],
+    "api-decision-list": public("api-decision-list"),
+    "api-openapi": public("api-openapi"),
     "home": [Case(lambda w: reverse("home"), everyone(200))],
     "login": [
         Case(
@@ -122,11 +202,7 @@ ROUTES: dict[str, list[Case]] = {
     "logout": [Case(lambda w: reverse("logout"), everyone(NOT_ALLOWED), "GET is refused")],
     "meeting-detail": [
         Case(lambda w: w.seed.get_absolute_url(), everyone(200), "published"),
-        Case(
-            lambda w: w.draft.get_absolute_url(),
-            {"anonymous": 404, "member": 404, "clerk": 200, "admin": 200},
-            "draft",
-        ),
+        Case(lambda w: w.draft.get_absolute_url(), CLERKS_ONLY, "draft"),
     ],
     "report-download": [
         Case(lambda w: reverse("report-download", args=[w.public_report]), everyone(200), "public"),

@@ -1,0 +1,128 @@
+"""WCAG 2.2 AA: axe-core over every page type, as each role, in a real browser; and the checks
+axe cannot make (skip link, one h1, visible focus, reflow at 320 px, keyboard use)."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+
+SEED = "/meetings/2014-09-22-health-and-well-being-board/"
+PAGE_TYPES = {
+    "home": "/",
+    "committees": "/committees/",
+    "committee": "/committees/health-and-well-being-board/",
+    "meetings": "/meetings/?committee=health-and-well-being-board",
+    "calendar": "/meetings/calendar/?month=2014-09",
+    "meeting": SEED,
+    "minutes": "/meetings/2014-07-07-health-and-well-being-board/minutes/",
+    "decisions": "/decisions/",
+    "person": "/people/a-gingell/",
+    "document": None,  # found from the meeting page
+    "search": "/search/?q=better+care",
+    "accessibility": "/accessibility/",
+    "sign-in": "/sign-in/",
+}
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
+    "resultTypes": ["violations"],
+}
+
+
+def _url(page, portal_url, path):
+    if path is not None:
+        return portal_url + path
+    page.goto(portal_url + SEED)
+    return portal_url + page.locator("ul.documents a").first.get_attribute("href")
+
+
+@pytest.mark.parametrize("role", ["anonymous", "member", "clerk"])
+def test_axe_finds_no_violation_on_any_page_type(role, page_for, portal_url):
+    page = page_for(role)
+    axe = Axe()
+    problems = {}
+    for name, path in PAGE_TYPES.items():
+        if name == "sign-in" and role != "anonymous":
+            continue
+        page.goto(_url(page, portal_url, path))
+        results = axe.run(page, options=AXE_OPTIONS)
+        if results.violations_count:
+            problems[name] = results.generate_report()
+    assert problems == {}
+
+
+@pytest.mark.parametrize("path", [p for p in PAGE_TYPES.values() if p])
+def test_each_page_has_a_skip_link_first_and_one_h1(path, page_for, portal_url):
+    page = page_for("anonymous")
+    page.goto(portal_url + path)
+    assert page.locator("h1").count() == 1
+    first = page.evaluate(
+        "document.querySelector('a[href], button, input:not([type=hidden]), select, textarea')"
+        ".textContent.trim()"
+    )
+    assert first == "Skip to main content"
+    if page.evaluate("document.activeElement.hasAttribute('autofocus')"):
+        return  # the sign-in form puts the cursor in its first field, as users expect
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent.trim()")
+    assert focused == "Skip to main content"
+    assert page.evaluate("document.activeElement.getBoundingClientRect().left >= 0")
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#main"
+
+
+def test_focus_is_visible(page_for, portal_url):
+    page = page_for("anonymous")
+    page.goto(portal_url + SEED)
+    for _ in range(4):
+        page.keyboard.press("Tab")
+    outline = page.evaluate(
+        "(() => { const s = getComputedStyle(document.activeElement);"
+        " return [s.outlineStyle, parseFloat(s.outlineWidth)]; })()"
+    )
+    assert outline[0] != "none" and outline[1] >= 2
+
+
+@pytest.mark.parametrize("path", [p for p in PAGE_TYPES.values() if p])
+def test_no_horizontal_scrolling_at_320_pixels(path, page_for, portal_url):
+    page = page_for("anonymous", width=320)
+    page.goto(portal_url + path)
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0
+
+
+def test_the_meeting_page_works_with_the_keyboard_alone(page_for, portal_url):
+    page = page_for("anonymous")
+    page.goto(portal_url + SEED)
+    # Tab through the page until the first report's link is focused, then follow it.
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        text = page.evaluate("document.activeElement.textContent.trim()")
+        if text == "Better Care Fund (BCF) – Coventry Resubmission":
+            break
+    else:
+        pytest.fail("The first report could not be reached with Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "Better Care Fund (BCF) – Coventry Resubmission"
+    page.go_back()
+    # And the minutes of the previous meeting are reachable the same way.
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        if "Read the minutes of 7 July 2014" in page.evaluate("document.activeElement.textContent"):
+            break
+    else:
+        pytest.fail("The minutes link could not be reached with Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    assert "held at 2.00 p.m. on 7th July, 2014" in page.locator("h1").inner_text()
+
+
+def test_pages_print_without_navigation(page_for, portal_url):
+    page = page_for("anonymous")
+    page.goto(portal_url + SEED)
+    page.emulate_media(media="print")
+    assert not page.locator(".main-nav").is_visible()
+    assert not page.locator(".search-box").is_visible()
+    assert page.locator("h1").is_visible()
