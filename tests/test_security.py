@@ -67,7 +67,10 @@ def test_every_page_starts_with_a_skip_link_and_has_one_h1(client, seed_meeting)
 
 
 def _manage(*args, **env):
-    full_env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "HTTPS")}
+    # Only what a deployment would set: nothing from the test session (browser tests set
+    # DJANGO_ALLOW_ASYNC_UNSAFE for Playwright, which check --deploy rightly refuses).
+    dropped = ("DEBUG", "HTTPS", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    full_env = {k: v for k, v in os.environ.items() if k not in dropped}
     full_env.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
