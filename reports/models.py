@@ -106,3 +106,137 @@ class ReportPage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report}, page {self.number}"
+
+
+class UploadLayout(models.Model):
+    """Where the text of each page of an uploaded file stands near its top and foot, read once
+    per file (files are stored by hash, so one row serves every report that shares a file).
+    The pack builder checks it before a stamp goes onto a page."""
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    version = models.PositiveSmallIntegerField()
+    pages = models.JSONField(help_text="Per page: visible width and height, and text boxes.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="upload_layout_sha256_hex"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Layout of {self.sha256[:12]} ({len(self.pages)} pages)"
+
+
+def pack_upload_to(instance: Pack, filename: str) -> str:
+    # Named by meeting and content hash: a finished file is never overwritten.
+    return f"packs/{instance.meeting_id}/{instance.sha256}.pdf"
+
+
+class PackQuerySet(models.QuerySet):
+    def ready(self) -> PackQuerySet:
+        return self.filter(state=Pack.State.READY)
+
+    def unfinished(self) -> PackQuerySet:
+        return self.filter(state__in=[Pack.State.QUEUED, Pack.State.BUILDING])
+
+
+class Pack(models.Model):
+    """One PDF pack of a meeting, built from one set of inputs.
+
+    A row is keyed by its meeting, kind and the hash of everything that goes into it, so an
+    unchanged pack is found, never rebuilt; a changed input makes a new row. The file is set
+    only once the whole PDF has been written, so nothing half-written is ever served. A
+    published pack is frozen (``version`` and ``frozen_at``): it is kept and never replaced.
+    """
+
+    class Kind(models.TextChoices):
+        PUBLIC = "public", "Agenda pack"
+        MEMBERS = "members", "Members' pack"
+        FRONT_SHEET = "front_sheet", "Agenda front sheet"
+        MINUTES = "minutes", "Printed minutes"
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        BUILDING = "building", "Building"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="packs")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    inputs_hash = models.CharField(max_length=64)
+    inputs = models.JSONField(help_text="Everything the pack is made from, as it was built.")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    error = models.TextField(blank=True)
+    notes = models.JSONField(default=list, blank=True, help_text="What the clerk should know.")
+    file = models.FileField(upload_to=pack_upload_to, max_length=200, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    size_bytes = models.PositiveBigIntegerField(null=True, blank=True)
+    page_count = models.PositiveIntegerField(null=True, blank=True)
+    front_sheet_pages = models.PositiveSmallIntegerField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(
+        default=0,
+        help_text="Raised each time the build is queued again; a build counts only "
+        "while its attempt is the current one.",
+    )
+    task_id = models.CharField(max_length=64, blank=True)
+    requested_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    build_seconds = models.FloatField(null=True, blank=True)
+    version = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Set when published: version 1, 2, ... of this kind."
+    )
+    frozen_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PackQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["meeting", "kind", "-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "kind", "inputs_hash"], name="pack_one_per_inputs"
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "kind", "version"],
+                condition=Q(version__isnull=False),
+                name="pack_version_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["public", "members", "front_sheet", "minutes"]),
+                name="pack_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=["queued", "building", "ready", "failed"]),
+                name="pack_state_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(inputs_hash__regex=r"^[0-9a-f]{64}$"), name="pack_inputs_hash_hex"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="ready")
+                | (Q(sha256__regex=r"^[0-9a-f]{64}$") & Q(page_count__gte=1) & ~Q(file="")),
+                name="pack_ready_has_file",
+                violation_error_message="A ready pack names its file, hash and page count.",
+            ),
+            models.CheckConstraint(
+                condition=Q(frozen_at__isnull=True) | Q(state="ready", version__isnull=False),
+                name="pack_frozen_is_ready_version",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["meeting", "kind", "state"]),
+            models.Index(fields=["state", "started_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.meeting} ({self.get_state_display()})"
+
+    @property
+    def is_ready(self) -> bool:
+        return self.state == self.State.READY
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.frozen_at is not None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -10,6 +11,7 @@ from meetings.models import AgendaItem
 
 from .models import Report, ReportPage, report_upload_to
 from .pdf import inspect_pdf
+from .tasks import analyse_upload
 
 
 def report_create(
@@ -22,13 +24,28 @@ def report_create(
     author: str = "",
     is_exempt: bool = False,
     by=None,
+    refuse_duplicate_in=None,
 ) -> Report:
     """Check an uploaded PDF, store it unchanged and record it with the text of every page.
 
-    A refused file raises ValidationError before anything is written. The file is stored under
-    its hash, so a failure after it is written leaves no record, only a file no record names.
+    A refused file raises ValidationError before anything is written; so does the same file
+    uploaded twice to one meeting (recognised by its hash) when ``refuse_duplicate_in`` names
+    it. The file is stored under its hash, so a failure after it is written leaves no record,
+    only a file no record names.
     """
     facts = inspect_pdf(data)
+    if refuse_duplicate_in is not None:
+        same = (
+            Report.objects.filter(agenda_item__meeting=refuse_duplicate_in, sha256=facts.sha256)
+            .select_related("agenda_item__parent")
+            .first()
+        )
+        if same is not None:
+            raise ValidationError(
+                f"This file is already on this agenda as “{same.title}” (item "
+                f"{same.agenda_item.stamp_number}). Nothing was added.",
+                code="duplicate",
+            )
     position = agenda_item.reports.count()
     with transaction.atomic():
         report = Report(
@@ -55,4 +72,6 @@ def report_create(
             ReportPage(report=report, number=n, text=text)
             for n, text in enumerate(facts.page_texts, start=1)
         )
+        # Read where text stands near the page edges now, so the first pack build need not.
+        transaction.on_commit(lambda: analyse_upload.enqueue(report.pk), robust=True)
     return report

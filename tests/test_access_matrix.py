@@ -21,6 +21,7 @@ from django.utils import timezone
 from meetings import roles
 from meetings.models import AgendaItem, Declaration, Meeting, MinuteItem, Minutes, Person
 from reports.services import report_create
+from tests.reports.pack_routes import pack_routes
 
 ROLES = ("anonymous", "member", "clerk", "admin")
 
@@ -51,6 +52,7 @@ class World:
     minutes_meeting: Meeting
     unpublished_minutes_meeting: Meeting
     person: Person
+    item: int
 
 
 @pytest.fixture
@@ -97,6 +99,7 @@ def world(db, make_pdf) -> World:
         minutes_meeting=july,
         unpublished_minutes_meeting=unpublished,
         person=Person.objects.get(surname="Gingell"),
+        item=item4.pk,
         seed=seed,
         draft=draft,
         public_report=public.pk,
@@ -129,9 +132,55 @@ def public(name: str, query: str = "") -> list[Case]:
     return [Case(lambda w: reverse(name) + query, everyone(200))]
 
 
+WORKSPACE = {"anonymous": 302, "member": 403, "clerk": 200, "admin": 200}
+
+
+def workspace(name: str, args=lambda w: [], expect=WORKSPACE) -> list[Case]:
+    return [Case(lambda w: reverse(name, args=args(w)), expect)]
+
+
 # The portal's own routes: each with the cases that matter.
 ROUTES: dict[str, list[Case]] = {
+    "workspace": workspace("workspace"),
+    "workspace-meeting-new": workspace("workspace-meeting-new"),
+    "workspace-audit": workspace("workspace-audit"),
+    "workspace-agenda": workspace("workspace-agenda", lambda w: [w.seed.slug])
+    + workspace("workspace-agenda", lambda w: [w.draft.slug]),
+    "workspace-item-add": workspace("workspace-item-add", lambda w: [w.seed.slug]),
+    "workspace-item-edit": workspace("workspace-item-edit", lambda w: [w.item]),
+    "workspace-item-move": workspace(
+        "workspace-item-move", lambda w: [w.item], {**WORKSPACE, "clerk": 405, "admin": 405}
+    ),
+    "workspace-item-delete": workspace("workspace-item-delete", lambda w: [w.item]),
+    "workspace-upload": workspace("workspace-upload", lambda w: [w.item]),
+    "workspace-thumbnail": workspace("workspace-thumbnail", lambda w: [w.public_report]),
+    "workspace-minutes": workspace("workspace-minutes", lambda w: [w.minutes_meeting.slug])
+    + workspace("workspace-minutes", lambda w: [w.seed.slug]),
+    "workspace-minutes-publish": workspace(
+        "workspace-minutes-publish",
+        lambda w: [w.minutes_meeting.slug],
+        {**WORKSPACE, "clerk": 405, "admin": 405},
+    ),
+    "workspace-minutes-approve": workspace(
+        "workspace-minutes-approve",
+        lambda w: [w.minutes_meeting.slug],
+        {**WORKSPACE, "clerk": 405, "admin": 405},
+    ),
+    "workspace-minute-item": workspace(
+        "workspace-minute-item",
+        lambda w: [MinuteItem.objects.filter(minutes__meeting=w.minutes_meeting).first().pk],
+    ),
     "accessibility": public("accessibility"),
+    "password_reset": public("password_reset"),
+    "password_reset_done": public("password_reset_done"),
+    "password_reset_complete": public("password_reset_complete"),
+    "password_reset_confirm": [
+        Case(
+            lambda w: reverse("password_reset_confirm", args=["MQ", "not-a-token"]),
+            everyone(200),
+            "a link that is not valid",
+        )
+    ],
     "committee-list": public("committee-list"),
     "committee-detail": [
         Case(lambda w: reverse("committee-detail", args=[w.seed.committee.slug]), everyone(200)),
@@ -223,6 +272,9 @@ ROUTES: dict[str, list[Case]] = {
         ),
     ],
 }
+
+
+ROUTES.update(pack_routes(Case))
 
 
 def _admin_model_expectation(app_label: str, model: str, action: str) -> dict[str, int]:

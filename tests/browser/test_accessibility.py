@@ -32,7 +32,7 @@ def _url(page, portal_url, path):
     if path is not None:
         return portal_url + path
     page.goto(portal_url + SEED)
-    return portal_url + page.locator("ul.documents a").first.get_attribute("href")
+    return portal_url + page.locator("ol.agenda ul.documents a").first.get_attribute("href")
 
 
 @pytest.mark.parametrize("role", ["anonymous", "member", "clerk"])
@@ -126,3 +126,47 @@ def test_pages_print_without_navigation(page_for, portal_url):
     assert not page.locator(".main-nav").is_visible()
     assert not page.locator(".search-box").is_visible()
     assert page.locator("h1").is_visible()
+
+
+WORKSPACE_PAGES = [
+    "/workspace/",
+    "/workspace/meetings/new/",
+    "/workspace/meetings/2014-09-22-health-and-well-being-board/",
+    "/workspace/meetings/2014-09-22-health-and-well-being-board/items/new/",
+    "/workspace/meetings/2014-07-07-health-and-well-being-board/minutes/",
+    "/workspace/audit/",
+]
+
+
+def test_axe_finds_no_violation_in_the_clerks_workspace(page_for, portal_url):
+    page = page_for("clerk")
+    axe = Axe()
+    problems = {}
+    urls = [portal_url + path for path in WORKSPACE_PAGES]
+    page.goto(urls[2])
+    urls.append(portal_url + page.get_by_role("link", name="Edit item 4").get_attribute("href"))
+    urls.append(
+        portal_url
+        + page.get_by_role("link", name="Upload a report to item 4").get_attribute("href")
+    )
+    page.goto(urls[4])
+    urls.append(
+        portal_url + page.locator("a[href^='/workspace/minutes/']").first.get_attribute("href")
+    )
+    for url in urls:
+        page.goto(url)
+        assert page.locator("h1").count() == 1, url
+        results = axe.run(page, options=AXE_OPTIONS)
+        if results.violations_count:
+            problems[url] = results.generate_report()
+    assert problems == {}
+
+
+@pytest.mark.parametrize("path", WORKSPACE_PAGES)
+def test_workspace_pages_reflow_at_320_pixels(path, page_for, portal_url):
+    page = page_for("clerk", width=320)
+    page.goto(portal_url + path)
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0
