@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from reports.models import Report
+from reports.packs import meeting_packs
 
 from . import calendars, selectors
 from .models import Attendance, Committee, Meeting, MeetingAddress, Membership, Minutes, Person
@@ -175,18 +176,9 @@ def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 .filter(agreed_by_items__meeting=meeting)
                 .values_list("pk", flat=True)
             ),
-            "packs": _packs_for(meeting, request.user),
+            "packs": meeting_packs(meeting=meeting, user=request.user),
         },
     )
-
-
-def _packs_for(meeting: Meeting, user) -> list:
-    """The agenda packs this viewer may download, once pack building exists."""
-    try:
-        from reports.packs import meeting_packs
-    except ImportError:
-        return []
-    return list(meeting_packs(meeting=meeting, user=user))
 
 
 def meeting_ics(request: HttpRequest, slug: str) -> HttpResponse:
@@ -286,8 +278,6 @@ def calendar_committee(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def search(request: HttpRequest) -> HttpResponse:
-    from .search import search as run_search
+    from .search import search_page
 
-    query = request.GET.get("q", "")[:500]
-    hits = run_search(user=request.user, query=query) if query.strip() else []
-    return render(request, "meetings/search.html", {"query": query, "hits": hits})
+    return search_page(request)

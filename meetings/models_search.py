@@ -1,0 +1,115 @@
+"""The passage index that search reads: one row per paragraph of a minute, resolution, agenda
+item, meeting or page of a report, linked back to its meeting, committee, date, item and page.
+
+Rows are written only by ``meetings.search_index`` (from the source rows, never by hand). Who may
+read a row is stored as a range of audiences, worked out when the row is written by asking each
+source model's ``visible_to`` (and ``AgendaItemQuerySet.text_visible_to``) as the public, a
+member and a clerk; ``PassageQuerySet.visible_to`` compares it with the viewer's audience, which
+comes from ``roles.sees_exempt`` and ``roles.sees_unpublished``. Nothing here decides on its own
+who may see what.
+
+The full-text columns are not Django fields: migration 0004 adds them for the database in use.
+On PostgreSQL, ``search_vector`` is a stored generated ``tsvector`` (title weighted A, body B, in
+the ``portal_english`` configuration: English stemming that keeps stop words, so "any other
+business" stays a phrase) with a GIN index. On SQLite, ``meetings_passage_fts`` is an FTS5
+table over ``title`` and ``body`` (porter stemming) kept in step by triggers. A later migration
+that makes Django rebuild this table on SQLite must create those triggers again.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from . import roles
+from .models import AgendaItem, Committee, Meeting, MinuteItem, Resolution
+
+# Who may read a passage: 0 the public, 1 members (sees_exempt), 2 clerks (sees_unpublished).
+PUBLIC, MEMBERS, CLERKS = 0, 1, 2
+AUDIENCES = (PUBLIC, MEMBERS, CLERKS)
+
+
+def audience_of(user) -> int:
+    """The audience a user reads as, from the one place that knows roles."""
+    if roles.sees_unpublished(user):
+        return CLERKS
+    if roles.sees_exempt(user):
+        return MEMBERS
+    return PUBLIC
+
+
+class PassageQuerySet(models.QuerySet):
+    def visible_to(self, user) -> PassageQuerySet:
+        """Passages written for this user's audience: a private item's public passage (its title
+        and reason for exemption) for the public, its full passage for members and clerks."""
+        audience = audience_of(user)
+        return self.filter(audience_min__lte=audience, audience_max__gte=audience)
+
+
+class Passage(models.Model):
+    class Kind(models.TextChoices):
+        MINUTE = "minute", "Minute"
+        RESOLUTION = "resolution", "Resolution"
+        AGENDA_ITEM = "agenda_item", "Agenda item"
+        REPORT_PAGE = "report_page", "Report page"
+        MEETING = "meeting", "Meeting"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="+")
+    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="+")
+    date = models.DateField(help_text="The meeting's date, in London.")
+    agenda_item = models.ForeignKey(
+        AgendaItem, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    minute_item = models.ForeignKey(
+        MinuteItem, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    resolution = models.ForeignKey(
+        Resolution, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    report = models.ForeignKey(
+        "reports.Report", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    page = models.PositiveIntegerField(null=True, blank=True, help_text="For a report page.")
+    position = models.PositiveIntegerField(
+        default=0, help_text="The paragraph (or piece of a long page) within its source."
+    )
+    number = models.CharField(
+        max_length=20, blank=True, help_text="As printed: minute '4', item '3a', resolution '2'."
+    )
+    title = models.CharField(max_length=600, help_text="Indexed with the heavier weight.")
+    body = models.TextField(blank=True)
+    audience_min = models.PositiveSmallIntegerField()
+    audience_max = models.PositiveSmallIntegerField()
+    digest = models.CharField(
+        max_length=40, help_text="Hash of everything above: an unchanged row is left alone."
+    )
+
+    objects = PassageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(audience_min__lte=models.F("audience_max"))
+                & Q(audience_max__lte=CLERKS),
+                name="passage_audience_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    kind__in=["minute", "resolution", "agenda_item", "report_page", "meeting"]
+                ),
+                name="passage_kind_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["date", "id"], name="passage_date"),
+            models.Index(fields=["meeting", "digest"], name="passage_meeting_digest"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.number}: {self.title[:60]}".strip()
+
+
+# The signals that keep the index in step with every change are connected by importing this.
+from . import search_index  # noqa: E402, F401

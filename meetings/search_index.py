@@ -1,0 +1,461 @@
+"""Keeping the passage index in step with the papers.
+
+``reindex_meetings(ids)`` is the one function that writes the index: it works out every passage a
+meeting should have from its rows as they are now (who may read each one included) and makes the
+index match, writing only what differs. Running it twice changes nothing the second time.
+
+Any save or deletion of a meeting, committee, agenda item, minutes, minute, resolution, report or
+report page marks its meeting; the marked meetings are reindexed when the transaction commits (so
+rows that a function adds with ``bulk_create`` in the same transaction, such as a report's pages,
+are seen), and before any search in the same thread (so a search sees what the same request or
+test has just written). Deleting a row also deletes its passages by cascade. That covers the
+admin, the demo loader, ``report_create`` and any future clerk screen that saves models. A
+``QuerySet.update()`` sends no signal: call ``reindex_meetings`` after one, or run
+``manage.py rebuild_search_index`` (search drops any passage its model no longer shows).
+
+Who may read a passage is asked of the models, never decided here: each source row is checked
+with its model's ``visible_to`` as the public, as a member and as a clerk (and an agenda item's
+text with ``text_visible_to``), and the passage records the range of audiences that may read it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import re
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+from django.db.models.signals import post_delete, post_migrate, post_save
+from django.utils import timezone
+
+from . import roles
+from .formats import long_meeting_datetime
+from .models import AgendaItem, Committee, Meeting, MinuteItem, Minutes, Resolution
+from .models_search import AUDIENCES, CLERKS, MEMBERS, PUBLIC, Passage
+
+MAX_BODY_CHARS = 20_000  # a tsvector keeps positions up to 16,383: keep passages well inside
+HIGHLIGHT_MARKS = ("\ue000", "\ue001")  # search uses these to mark matches; never in the text
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ue000-\ue003]")  # \ue000-3: search's marks
+_PARAGRAPHS = re.compile(r"\n\s*\n")
+
+
+class _Viewer:
+    """Stands in for a signed-in user of one role when the index asks ``visible_to``."""
+
+    is_authenticated = True
+    is_anonymous = False
+    is_active = True
+    is_superuser = False
+    pk = id = None
+
+    def __init__(self, role: str) -> None:
+        self._role_names = {role}  # what roles._group_names caches for a real user
+
+
+def viewers() -> dict[int, object]:
+    """A user for each audience; refuses to run if the roles no longer rank as the index assumes."""
+    found = {PUBLIC: AnonymousUser(), MEMBERS: _Viewer(roles.MEMBER), CLERKS: _Viewer(roles.CLERK)}
+    expected = {PUBLIC: (False, False), MEMBERS: (True, False), CLERKS: (True, True)}
+    for audience, viewer in found.items():
+        if (roles.sees_exempt(viewer), roles.sees_unpublished(viewer)) != expected[audience]:
+            raise ImproperlyConfigured(
+                "meetings.roles no longer ranks public < member < clerk; the search index "
+                "needs updating."
+            )
+    return found
+
+
+def clean(text: str) -> str:
+    return _CONTROL.sub(" ", text or "").strip()
+
+
+def _pieces(text: str) -> list[str]:
+    """A body cut at whitespace into pieces no longer than MAX_BODY_CHARS."""
+    text = clean(text)
+    if len(text) <= MAX_BODY_CHARS:
+        return [text]
+    pieces, start = [], 0
+    while start < len(text):
+        end = min(start + MAX_BODY_CHARS, len(text))
+        if end < len(text):
+            cut = text.rfind(" ", start + MAX_BODY_CHARS // 2, end)
+            end = cut if cut > start else end
+        pieces.append(text[start:end].strip())
+        start = end
+    return [p for p in pieces if p]
+
+
+def _ranges(texts: dict[int, tuple[str, str] | None]) -> Iterator[tuple[int, int, str, str]]:
+    """(first audience, last audience, title, body) for each run of audiences that read the same
+    text; audiences that may not read the source get nothing."""
+    run: list = []
+    for audience in AUDIENCES:
+        text = texts.get(audience)
+        if run and text == run[2]:
+            run[1] = audience
+            continue
+        if run:
+            yield run[0], run[1], *run[2]
+        run = [audience, audience, text] if text is not None else []
+    if run:
+        yield run[0], run[1], *run[2]
+
+
+@dataclass
+class _Visible:
+    """Which source rows of the meetings being indexed each audience may see."""
+
+    meetings: dict[int, set[int]]
+    items: dict[int, set[int]]
+    item_fields: dict[int, dict[str, tuple[str, ...]]]
+    minute_items: dict[int, set[int]]
+    resolutions: dict[int, set[int]]
+    reports: dict[int, set[int]]
+
+
+def _visible(meeting_ids: list[int]) -> _Visible:
+    from reports.models import Report
+
+    people = viewers()
+
+    def ids(qs) -> dict[int, set[int]]:
+        return {a: set(qs(user).values_list("pk", flat=True)) for a, user in people.items()}
+
+    return _Visible(
+        meetings=ids(lambda u: Meeting.objects.visible_to(u).filter(pk__in=meeting_ids)),
+        items=ids(lambda u: AgendaItem.objects.visible_to(u).filter(meeting_id__in=meeting_ids)),
+        item_fields={a: AgendaItem.objects.text_visible_to(u) for a, u in people.items()},
+        minute_items=ids(
+            lambda u: MinuteItem.objects.visible_to(u).filter(minutes__meeting_id__in=meeting_ids)
+        ),
+        resolutions=ids(
+            lambda u: Resolution.objects.visible_to(u).filter(
+                minute_item__minutes__meeting_id__in=meeting_ids
+            )
+        ),
+        reports=ids(
+            lambda u: Report.objects.visible_to(u).filter(agenda_item__meeting_id__in=meeting_ids)
+        ),
+    )
+
+
+def _item_text(item: AgendaItem, fields: tuple[str, ...]) -> tuple[str, str]:
+    """An agenda item's title and the rest of the text this audience may read. Bullet points go
+    with the description: they are the description set out as a list."""
+    body = []
+    if "description" in fields:
+        body.append(item.description)
+        body.extend(str(b) for b in item.bullet_points or [])
+    if "presenter" in fields:
+        body.append(item.presenter)
+    if "public_description" in fields:
+        body.append(item.public_description)
+    title = item.title if "title" in fields else ""
+    return clean(title), clean("\n".join(b for b in body if b))
+
+
+def _passages(meeting_ids: list[int]) -> Iterator[Passage]:
+    from reports.models import Report, ReportPage
+
+    seen = _visible(meeting_ids)
+    meetings = {
+        m.pk: m for m in Meeting.objects.filter(pk__in=meeting_ids).select_related("committee")
+    }
+
+    def base(meeting: Meeting, **kwargs) -> dict:
+        return {
+            "meeting_id": meeting.pk,
+            "committee_id": meeting.committee_id,
+            "date": timezone.localtime(meeting.start).date(),
+            **kwargs,
+        }
+
+    def emit(meeting, texts, kind, pieces=True, **kwargs) -> Iterator[Passage]:
+        for low, high, title, body in _ranges(texts):
+            for position, piece in enumerate(_pieces(body) if pieces else [body]):
+                yield Passage(
+                    kind=kind,
+                    title=title[:600],
+                    body=piece,
+                    audience_min=low,
+                    audience_max=high,
+                    **base(meeting, position=position, **kwargs),
+                )
+
+    for meeting in meetings.values():
+        when = long_meeting_datetime(meeting.start)
+        status = "" if meeting.status == Meeting.Status.PUBLISHED else meeting.get_status_display()
+        body = ". ".join(p for p in (when, meeting.venue, status) if p)
+        texts = {
+            a: (meeting.committee.name, clean(body))
+            for a in AUDIENCES
+            if meeting.pk in seen.meetings[a]
+        }
+        yield from emit(meeting, texts, Passage.Kind.MEETING)
+
+    items = AgendaItem.objects.filter(meeting_id__in=meeting_ids).select_related("parent")
+    for item in items:
+        texts = {
+            a: _item_text(item, seen.item_fields[a][item.part])
+            for a in AUDIENCES
+            if item.pk in seen.items[a]
+        }
+        yield from emit(
+            meetings[item.meeting_id], texts, Passage.Kind.AGENDA_ITEM,
+            agenda_item_id=item.pk, number=item.stamp_number,
+        )  # fmt: skip
+
+    minute_items = MinuteItem.objects.filter(minutes__meeting_id__in=meeting_ids).select_related(
+        "minutes"
+    )
+    for minute in minute_items:
+        meeting = meetings[minute.minutes.meeting_id]
+        paragraphs = [p for p in _PARAGRAPHS.split(clean(minute.narrative)) if p.strip()] or [""]
+        readers = [a for a in AUDIENCES if minute.pk in seen.minute_items[a]]
+        position = 0
+        for paragraph in paragraphs:
+            for piece in _pieces(paragraph) or [""]:
+                texts = {a: (clean(minute.title), piece) for a in readers}
+                for passage in emit(
+                    meeting, texts, Passage.Kind.MINUTE, pieces=False,
+                    minute_item_id=minute.pk, number=minute.number,
+                ):  # fmt: skip
+                    passage.position = position
+                    yield passage
+                position += 1
+
+    resolutions = Resolution.objects.filter(
+        minute_item__minutes__meeting_id__in=meeting_ids
+    ).select_related("minute_item__minutes")
+    for resolution in resolutions:
+        minute = resolution.minute_item
+        texts = {
+            a: (clean(minute.title), clean(resolution.text))
+            for a in AUDIENCES
+            if resolution.pk in seen.resolutions[a]
+        }
+        yield from emit(
+            meetings[minute.minutes.meeting_id], texts, Passage.Kind.RESOLUTION,
+            minute_item_id=minute.pk, resolution_id=resolution.pk, number=minute.number,
+            page=resolution.number,
+        )  # fmt: skip
+
+    reports = {
+        r.pk: r
+        for r in Report.objects.filter(agenda_item__meeting_id__in=meeting_ids).select_related(
+            "agenda_item"
+        )
+    }
+    with_text: set[int] = set()
+    pages = ReportPage.objects.filter(report_id__in=list(reports)).order_by("report_id", "number")
+    for page in pages.iterator(chunk_size=500):
+        report = reports[page.report_id]
+        if not clean(page.text):
+            continue
+        with_text.add(report.pk)
+        texts = {
+            a: (clean(report.title), page.text) for a in AUDIENCES if report.pk in seen.reports[a]
+        }
+        yield from emit(
+            meetings[report.agenda_item.meeting_id], texts, Passage.Kind.REPORT_PAGE,
+            agenda_item_id=report.agenda_item_id, report_id=report.pk, page=page.number,
+        )  # fmt: skip
+    for report in reports.values():
+        if report.pk in with_text:
+            continue
+        # A scan without a text layer: its title is still found, on its first page.
+        texts = {a: (clean(report.title), "") for a in AUDIENCES if report.pk in seen.reports[a]}
+        yield from emit(
+            meetings[report.agenda_item.meeting_id], texts, Passage.Kind.REPORT_PAGE,
+            agenda_item_id=report.agenda_item_id, report_id=report.pk, page=1,
+        )  # fmt: skip
+
+
+DIGEST_FIELDS = (
+    "kind", "meeting_id", "committee_id", "date", "agenda_item_id", "minute_item_id",
+    "resolution_id", "report_id", "page", "position", "number", "title", "body",
+    "audience_min", "audience_max",
+)  # fmt: skip
+
+
+def _digest(passage: Passage) -> str:
+    values = repr(tuple(getattr(passage, f) for f in DIGEST_FIELDS))
+    return hashlib.sha1(values.encode(), usedforsecurity=False).hexdigest()
+
+
+@dataclass
+class Changes:
+    created: int = 0
+    deleted: int = 0
+    kept: int = 0
+
+    def __iadd__(self, other: Changes) -> Changes:
+        self.created += other.created
+        self.deleted += other.deleted
+        self.kept += other.kept
+        return self
+
+
+def reindex_meetings(meeting_ids: Iterable[int]) -> Changes:
+    """Make the index hold exactly the passages these meetings have now. Idempotent; a meeting
+    that no longer exists loses its passages."""
+    ids = sorted({int(i) for i in meeting_ids})
+    if not ids:
+        return Changes()
+    wanted = list(_passages(ids))
+    for passage in wanted:
+        passage.digest = _digest(passage)
+    with transaction.atomic():
+        have: dict[str, list[int]] = {}
+        for pk, digest in Passage.objects.filter(meeting_id__in=ids).values_list("pk", "digest"):
+            have.setdefault(digest, []).append(pk)
+        create = []
+        for passage in wanted:
+            if have.get(passage.digest):
+                have[passage.digest].pop()
+            else:
+                create.append(passage)
+        stale = [pk for pks in have.values() for pk in pks]
+        for start in range(0, len(stale), 500):
+            Passage.objects.filter(pk__in=stale[start : start + 500]).delete()
+        Passage.objects.bulk_create(create, batch_size=500)
+    return Changes(created=len(create), deleted=len(stale), kept=len(wanted) - len(create))
+
+
+def reindex_meeting(meeting: Meeting | int) -> Changes:
+    """Reindex one meeting: what every change to its papers comes down to."""
+    return reindex_meetings([meeting.pk if isinstance(meeting, Meeting) else meeting])
+
+
+def rebuild(*, batch_size: int = 50, progress=None) -> Changes:
+    """Reindex every meeting, in batches; passages of meetings that no longer exist go too."""
+    total = Changes()
+    ids = list(Meeting.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), batch_size):
+        total += reindex_meetings(ids[start : start + batch_size])
+        if progress:
+            progress(min(start + batch_size, len(ids)), len(ids))
+    orphans = Passage.objects.exclude(meeting_id__in=Meeting.objects.values("pk"))
+    total.deleted += orphans.delete()[0]
+    return total
+
+
+# Keeping in step: signals mark meetings; marked meetings are reindexed on commit or on search.
+
+_state = threading.local()
+
+
+def _pending() -> set[int]:
+    if not hasattr(_state, "pending"):
+        _state.pending = set()
+    return _state.pending
+
+
+@contextlib.contextmanager
+def suspended():
+    """Saves inside this block mark nothing (for bulk loads that rebuild the index after)."""
+    before = getattr(_state, "suspended", False)
+    _state.suspended = True
+    try:
+        yield
+    finally:
+        _state.suspended = before
+
+
+def mark(meeting_ids: Iterable[int]) -> None:
+    """Reindex these meetings once the current transaction commits (at once outside one)."""
+    if getattr(_state, "suspended", False):
+        return
+    ids = {i for i in meeting_ids if i is not None}
+    if not ids:
+        return
+    _pending().update(ids)
+    transaction.on_commit(flush, robust=True)
+
+
+def flush() -> None:
+    """Reindex the meetings marked so far in this thread."""
+    pending = _pending()
+    while pending:
+        ids = sorted(pending)
+        pending.clear()
+        try:
+            reindex_meetings(ids)
+        except Exception:
+            pending.update(ids)  # tried again on the next commit or search
+            raise
+
+
+def _meetings_of(sender, instance) -> list[int]:
+    from reports.models import Report, ReportPage
+
+    if sender is Meeting:
+        return [instance.pk]
+    if sender is Committee:
+        # Only its meetings' own passages carry the committee's name: reindex on a rename.
+        renamed = Passage.objects.filter(committee=instance, kind=Passage.Kind.MEETING).exclude(
+            title=clean(instance.name)[:600]
+        )
+        return list(renamed.values_list("meeting_id", flat=True).distinct())
+    if sender in (AgendaItem, Minutes):
+        return [instance.meeting_id]
+    if sender is MinuteItem:
+        return list(
+            Minutes.objects.filter(pk=instance.minutes_id).values_list("meeting_id", flat=True)
+        )
+    if sender is Resolution:
+        return list(
+            MinuteItem.objects.filter(pk=instance.minute_item_id).values_list(
+                "minutes__meeting_id", flat=True
+            )
+        )
+    if sender is Report:
+        return list(
+            AgendaItem.objects.filter(pk=instance.agenda_item_id).values_list(
+                "meeting_id", flat=True
+            )
+        )
+    if sender is ReportPage:
+        return list(
+            Report.objects.filter(pk=instance.report_id).values_list(
+                "agenda_item__meeting_id", flat=True
+            )
+        )
+    return []
+
+
+def _on_save(sender, instance, raw=False, **kwargs) -> None:
+    if raw or getattr(_state, "suspended", False):
+        return
+    mark(_meetings_of(sender, instance))
+
+
+SOURCES = (
+    "meetings.Meeting", "meetings.Committee", "meetings.AgendaItem", "meetings.Minutes",
+    "meetings.MinuteItem", "meetings.Resolution", "reports.Report", "reports.ReportPage",
+)  # fmt: skip
+for _label in SOURCES:
+    post_save.connect(_on_save, sender=_label, dispatch_uid=f"search-index-{_label}", weak=False)
+    # Deleting a row deletes its passages by cascade; a page of a report (whose passages hang
+    # off the report) and anything else the cascade does not reach is caught here.
+    post_delete.connect(
+        _on_save, sender=_label, dispatch_uid=f"search-index-delete-{_label}", weak=False
+    )
+
+
+def _fill_an_empty_index(using: str = "default", **kwargs) -> None:
+    """After ``migrate``: a database that has meetings but no passages yet (one made before the
+    index existed) gets its index built, so search works without a separate step."""
+    if kwargs.get("app_config") is None or kwargs["app_config"].label != "meetings":
+        return
+    if using != "default" or Passage.objects.exists() or not Meeting.objects.exists():
+        return
+    rebuild()
+
+
+post_migrate.connect(_fill_an_empty_index, dispatch_uid="search-index-fill-empty", weak=False)
