@@ -62,3 +62,8 @@ def sees_exempt(user: User | AnonymousUser) -> bool:
 def sees_unpublished(user: User | AnonymousUser) -> bool:
     """Only clerks and admins see what has not been published yet."""
     return role_of(user) in (CLERK, ADMIN)
+
+
+def works_on_meetings(user: User | AnonymousUser) -> bool:
+    """Clerks and admins build agendas, upload papers, publish and write minutes."""
+    return role_of(user) in (CLERK, ADMIN)

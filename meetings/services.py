@@ -5,10 +5,26 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.models import Group, Permission, User
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from . import roles
-from .models import Meeting, MeetingAddress
+from .formats import ordinal_date
+from .models import (
+    AgendaItem,
+    Attendance,
+    AuditEntry,
+    Committee,
+    Meeting,
+    MeetingAddress,
+    Membership,
+    MinuteItem,
+    Minutes,
+    Part,
+    PortalSettings,
+    Resolution,
+)
 
 
 def roles_ensure_groups(*, using: str = "default") -> None:
@@ -68,3 +84,293 @@ def meeting_reschedule(*, meeting: Meeting, start: dt.datetime) -> Meeting:
     if meeting.slug != old_slug:
         MeetingAddress.objects.create(meeting=meeting, slug=old_slug)
     return meeting
+
+
+# The clerk's work on agendas. Each write is one transaction and leaves one audit entry.
+
+STANDARD_AGENDA = [
+    ("Welcome and Apologies for Absence", ""),
+    ("Declarations of Interest", ""),
+    ("Minutes of Previous Meeting", ""),
+    (
+        "Any other items of public business",
+        "Any other items of public business which the Chair decides to take as matters of "
+        "urgency because of the special circumstances involved",
+    ),
+]
+AGENDA_FIELDS = (
+    "number", "title", "description", "bullet_points", "presenter", "part",
+    "exemption_paragraph", "public_description", "position", "parent_id",
+)  # fmt: skip
+
+
+def snapshot(obj, fields) -> dict:
+    return {f: getattr(obj, f) for f in fields}
+
+
+def audit_record(
+    *, user, action: str, obj, meeting: Meeting | None = None, before=None, after=None
+) -> AuditEntry:
+    return AuditEntry.objects.create(
+        user=user if getattr(user, "pk", None) else None,
+        username=getattr(user, "username", "") or "system",
+        action=action,
+        object_type=obj._meta.model_name,
+        object_id=str(obj.pk or ""),
+        object_repr=str(obj)[:300],
+        meeting=meeting,
+        before=before,
+        after=after,
+    )
+
+
+def _previous_meeting(committee: Committee, start: dt.datetime) -> Meeting | None:
+    return (
+        Meeting.objects.filter(committee=committee, start__lt=start)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .order_by("-start")
+        .first()
+    )
+
+
+@transaction.atomic
+def meeting_create(
+    *,
+    committee: Committee,
+    start: dt.datetime,
+    venue: str = "",
+    by: User,
+) -> Meeting:
+    """A draft meeting with the committee's defaults and the standard agenda items; item 3(a)
+    agrees the minutes of the committee's previous meeting and points at them."""
+    settings_row = PortalSettings.load()
+    meeting = Meeting.objects.create(
+        committee=committee,
+        start=start,
+        venue=venue or committee.default_venue,
+        status=Meeting.Status.DRAFT,
+        contact_officer=committee.contact_officer,
+        signatory=settings_row.default_signatory,
+    )
+    previous = _previous_meeting(committee, start)
+    for position, (title, description) in enumerate(STANDARD_AGENDA, start=1):
+        item = AgendaItem.objects.create(
+            meeting=meeting,
+            position=position,
+            number=str(position),
+            title=title,
+            description=description,
+        )
+        if title == "Minutes of Previous Meeting":
+            minutes = Minutes.objects.filter(meeting=previous).first() if previous else None
+            when = ordinal_date(timezone.localtime(previous.start).date()) if previous else ""
+            AgendaItem.objects.create(
+                meeting=meeting,
+                parent=item,
+                position=1,
+                number="a",
+                title=(
+                    f"To agree the minutes of the meeting held on {when}"
+                    if previous
+                    else "To agree the minutes of the previous meeting"
+                ),
+                previous_minutes=minutes,
+            )
+            AgendaItem.objects.create(
+                meeting=meeting, parent=item, position=2, number="b", title="Matters Arising"
+            )
+    audit_record(
+        user=by,
+        action="meeting.create",
+        obj=meeting,
+        meeting=meeting,
+        after={"start": meeting.start.isoformat(), "venue": meeting.venue},
+    )
+    return meeting
+
+
+def _siblings(meeting: Meeting, parent_id: int | None):
+    return AgendaItem.objects.filter(meeting=meeting, parent_id=parent_id).order_by(
+        "position", "pk"
+    )
+
+
+def agenda_renumber(*, meeting: Meeting) -> None:
+    """Number items 1, 2, 3 ... and sub-items a, b, c ... in their order on the agenda."""
+    from .search_index import mark
+
+    mark([meeting.pk])  # update() sends no signal: the search index is told here
+    items = list(_siblings(meeting, None))
+    # Two steps, so a swap never meets the unique-number constraint half-way.
+    for item in items:
+        AgendaItem.objects.filter(pk=item.pk).update(number=f"~{item.pk}")
+    for position, item in enumerate(items, start=1):
+        AgendaItem.objects.filter(pk=item.pk).update(number=str(position), position=position)
+        subs = list(_siblings(meeting, item.pk))
+        for sub in subs:
+            AgendaItem.objects.filter(pk=sub.pk).update(number=f"~{sub.pk}")
+        for n, sub in enumerate(subs):
+            letter = chr(ord("a") + n) if n < 26 else f"a{n}"
+            AgendaItem.objects.filter(pk=sub.pk).update(number=letter, position=n + 1)
+
+
+@transaction.atomic
+def agenda_item_add(*, meeting: Meeting, parent: AgendaItem | None = None, by: User, **fields):
+    position = _siblings(meeting, parent.pk if parent else None).count() + 1
+    item = AgendaItem(
+        meeting=meeting, parent=parent, position=position, number=f"~new{position}", **fields
+    )
+    item.full_clean(exclude=["number"])
+    item.save()
+    agenda_renumber(meeting=meeting)
+    item.refresh_from_db()
+    audit_record(
+        user=by, action="agenda_item.add", obj=item, meeting=meeting,
+        after=snapshot(item, AGENDA_FIELDS),
+    )  # fmt: skip
+    return item
+
+
+@transaction.atomic
+def agenda_item_update(*, item: AgendaItem, by: User, **fields) -> AgendaItem:
+    before = snapshot(item, AGENDA_FIELDS)
+    for name, value in fields.items():
+        setattr(item, name, value)
+    if item.part == Part.PUBLIC:
+        item.exemption_paragraph = None
+    item.full_clean()
+    item.save()
+    audit_record(
+        user=by, action="agenda_item.update", obj=item, meeting=item.meeting,
+        before=before, after=snapshot(item, AGENDA_FIELDS),
+    )  # fmt: skip
+    return item
+
+
+@transaction.atomic
+def agenda_item_move(*, item: AgendaItem, step: int, by: User) -> AgendaItem:
+    """Move an item up (step -1) or down (+1) among its siblings, then renumber."""
+    siblings = list(_siblings(item.meeting, item.parent_id))
+    index = next(i for i, s in enumerate(siblings) if s.pk == item.pk)
+    target = index + step
+    if 0 <= target < len(siblings):
+        siblings[index], siblings[target] = siblings[target], siblings[index]
+        for position, sibling in enumerate(siblings, start=1):
+            AgendaItem.objects.filter(pk=sibling.pk).update(position=position)
+        before = item.number
+        agenda_renumber(meeting=item.meeting)
+        item.refresh_from_db()
+        audit_record(
+            user=by, action="agenda_item.move", obj=item, meeting=item.meeting,
+            before={"number": before}, after={"number": item.number},
+        )  # fmt: skip
+    return item
+
+
+@transaction.atomic
+def agenda_item_delete(*, item: AgendaItem, by: User) -> None:
+    meeting = item.meeting
+    before = snapshot(item, AGENDA_FIELDS)
+    audit_record(user=by, action="agenda_item.delete", obj=item, meeting=meeting, before=before)
+    item.delete()
+    agenda_renumber(meeting=meeting)
+
+
+# Minutes: started from the agenda, written in the workspace, published as draft, approved later.
+
+
+@transaction.atomic
+def minutes_start(*, meeting: Meeting, by: User) -> Minutes:
+    """Draft minutes with attendance filled from the membership and a minute per agenda item."""
+    minutes, created = Minutes.objects.get_or_create(meeting=meeting)
+    if not created:
+        return minutes
+    on = timezone.localtime(meeting.start).date()
+    members = [
+        m
+        for m in meeting.committee.memberships.select_related("person").order_by("position")
+        if m.is_current(on)
+    ]
+    Attendance.objects.bulk_create(
+        Attendance(
+            minutes=minutes,
+            person=m.person,
+            group=Attendance.Group.BOARD_MEMBER,
+            capacity=m.organisation,
+            is_chair=m.role == Membership.Role.CHAIR,
+            position=n,
+        )
+        for n, m in enumerate(members, start=1)
+    )
+    items = AgendaItem.objects.filter(meeting=meeting, parent__isnull=True).order_by("position")
+    MinuteItem.objects.bulk_create(
+        MinuteItem(
+            minutes=minutes,
+            position=n,
+            number=str(n),
+            title=item.title,
+            agenda_item=item,
+            part=item.part,
+            exemption_paragraph=item.exemption_paragraph,
+        )
+        for n, item in enumerate(items, start=1)
+    )
+    audit_record(user=by, action="minutes.start", obj=minutes, meeting=meeting)
+    return minutes
+
+
+@transaction.atomic
+def minute_item_save(
+    *, item: MinuteItem, narrative: str, resolutions: list[str], by: User
+) -> MinuteItem:
+    """Save a minute's narrative and its resolutions: one resolution is printed "RESOLVED that
+    ...", several are numbered (1), (2) ..."""
+    before = {
+        "narrative": item.narrative,
+        "resolutions": list(item.resolutions.values_list("text", flat=True)),
+    }
+    item.narrative = narrative
+    item.save(update_fields=["narrative"])
+    item.resolutions.all().delete()
+    numbered = len(resolutions) > 1
+    Resolution.objects.bulk_create(
+        Resolution(minute_item=item, number=n if numbered else None, position=n, text=text)
+        for n, text in enumerate(resolutions, start=1)
+    )
+    audit_record(
+        user=by, action="minute_item.save", obj=item, meeting=item.minutes.meeting,
+        before=before, after={"narrative": narrative, "resolutions": resolutions},
+    )  # fmt: skip
+    return item
+
+
+@transaction.atomic
+def minutes_publish(*, minutes: Minutes, by: User) -> Minutes:
+    """Publish minutes for the public; until approved they are marked "draft"."""
+    minutes.is_published = True
+    minutes.published_at = timezone.now()
+    minutes.save(update_fields=["is_published", "published_at"])
+    audit_record(
+        user=by, action="minutes.publish", obj=minutes, meeting=minutes.meeting,
+        after={"status": minutes.status},
+    )  # fmt: skip
+    return minutes
+
+
+@transaction.atomic
+def minutes_approve(*, minutes: Minutes, at: Meeting, by: User) -> Minutes:
+    """Record that a later meeting agreed the minutes as a true record, and link the two."""
+    if at.committee_id != minutes.meeting.committee_id or at.start <= minutes.meeting.start:
+        raise ValidationError("Minutes are approved at a later meeting of the same committee.")
+    minutes.status = Minutes.Status.APPROVED
+    minutes.approved_at = at
+    minutes.save(update_fields=["status", "approved_at"])
+    AgendaItem.objects.filter(
+        meeting=at, parent__isnull=False, previous_minutes__isnull=True,
+        title__startswith="To agree the minutes",
+    ).update(previous_minutes=minutes)  # fmt: skip
+    audit_record(
+        user=by, action="minutes.approve", obj=minutes, meeting=minutes.meeting,
+        after={"approved_at": at.slug},
+    )  # fmt: skip
+    return minutes

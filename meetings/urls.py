@@ -1,7 +1,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from . import api, views
+from . import api, views, workspace
 from .feeds import PapersFeed
 from .sitemaps import SITEMAPS
 
@@ -36,4 +36,35 @@ urlpatterns = [
     path("api/people/<slug:slug>/", api.person_detail, name="api-person-detail"),
     path("api/decisions/", api.decision_list, name="api-decision-list"),
     path("api/openapi.json", api.openapi, name="api-openapi"),
+    # The clerk's workspace.
+    path("workspace/", workspace.dashboard, name="workspace"),
+    path("workspace/meetings/new/", workspace.meeting_new, name="workspace-meeting-new"),
+    path("workspace/meetings/<slug:slug>/", workspace.agenda, name="workspace-agenda"),
+    path(
+        "workspace/meetings/<slug:slug>/items/new/", workspace.item_add, name="workspace-item-add"
+    ),
+    path("workspace/items/<int:pk>/", workspace.item_edit, name="workspace-item-edit"),
+    path("workspace/items/<int:pk>/move/", workspace.item_move, name="workspace-item-move"),
+    path("workspace/items/<int:pk>/delete/", workspace.item_delete, name="workspace-item-delete"),
+    path("workspace/items/<int:pk>/upload/", workspace.upload, name="workspace-upload"),
+    path(
+        "workspace/documents/<int:pk>/thumbnail.png",
+        workspace.thumbnail,
+        name="workspace-thumbnail",
+    ),
+    path("workspace/audit/", workspace.audit_log, name="workspace-audit"),
+    path(
+        "workspace/meetings/<slug:slug>/minutes/", workspace.minutes_edit, name="workspace-minutes"
+    ),
+    path(
+        "workspace/meetings/<slug:slug>/minutes/publish/",
+        workspace.minutes_publish,
+        name="workspace-minutes-publish",
+    ),
+    path(
+        "workspace/meetings/<slug:slug>/minutes/approve/",
+        workspace.minutes_approve,
+        name="workspace-minutes-approve",
+    ),
+    path("workspace/minutes/<int:pk>/", workspace.minute_item_edit, name="workspace-minute-item"),
 ]

@@ -43,15 +43,44 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def portal_url(django_db_setup, django_db_blocker):
-    """The portal served by a thread of this process, on the test database."""
-    from pytest_django.live_server_helper import LiveServer
+    """The portal served by a thread of this process, on the test database.
+
+    Requests are served one at a time: with SQLite's in-memory test database the server shares
+    this process's connection, which must never be used by two threads at once (a browser
+    fetches images and styles in parallel)."""
+    import threading
+
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+    from django.db import connections
+    from django.test.testcases import LiveServerThread
+    from django.test.utils import modify_settings
+
+    class OneAtATime(StaticFilesHandler):
+        lock = threading.Lock()
+
+        def __call__(self, environ, start_response):
+            with self.lock:
+                return super().__call__(environ, start_response)
 
     with django_db_blocker.unblock():
-        server = LiveServer("127.0.0.1")
-        server._live_server_modified_settings.enable()
-    yield server.url
-    server._live_server_modified_settings.disable()
-    server.stop()
+        shared = {
+            c.alias: c for c in connections.all() if c.vendor == "sqlite" and c.is_in_memory_db()
+        }
+        for connection in shared.values():
+            connection.inc_thread_sharing()
+        thread = LiveServerThread("127.0.0.1", OneAtATime, connections_override=shared)
+        thread.daemon = True
+        thread.start()
+        thread.is_ready.wait()
+        if thread.error:
+            raise thread.error
+    hosts = modify_settings(ALLOWED_HOSTS={"append": "127.0.0.1"})
+    hosts.enable()
+    yield f"http://127.0.0.1:{thread.port}"
+    hosts.disable()
+    thread.terminate()
+    for connection in shared.values():
+        connection.dec_thread_sharing()
 
 
 @pytest.fixture(scope="session")

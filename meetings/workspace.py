@@ -1,0 +1,361 @@
+"""The clerk's workspace: meetings, agendas and uploads, made for the job and separate from the
+staff pages. Only clerks and admins reach it; every change goes through a service and leaves an
+audit entry."""
+
+from __future__ import annotations
+
+import functools
+import io
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Prefetch, Q
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from reports.models import Report
+from reports.services import report_create
+
+from . import roles, services
+from .forms import (
+    AgendaItemForm,
+    ApproveForm,
+    AttendanceFormSet,
+    MeetingCreateForm,
+    MinuteItemForm,
+    UploadForm,
+)
+from .models import AgendaItem, Attendance, AuditEntry, Meeting, MinuteItem, Minutes
+
+THUMBNAIL_WIDTH = 160
+
+
+def clerk_required(view):
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not roles.works_on_meetings(request.user):
+            raise PermissionDenied("Only clerks and admins use the workspace.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _meeting(request: HttpRequest, slug: str) -> Meeting:
+    return get_object_or_404(
+        Meeting.objects.visible_to(request.user).select_related("committee"), slug=slug
+    )
+
+
+def _item(request: HttpRequest, pk: int) -> AgendaItem:
+    return get_object_or_404(
+        AgendaItem.objects.visible_to(request.user).select_related("meeting__committee", "parent"),
+        pk=pk,
+    )
+
+
+def meeting_state(meeting: Meeting, now) -> str:
+    if meeting.status == Meeting.Status.DRAFT:
+        return "Draft"
+    if meeting.start < now and not getattr(meeting, "has_published_minutes", False):
+        return "Minutes due"
+    return meeting.get_status_display()
+
+
+@clerk_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    meetings = (
+        Meeting.objects.visible_to(request.user)
+        .select_related("committee")
+        .annotate(
+            has_published_minutes=Count("minutes", filter=Q(minutes__is_published=True)),
+            item_count=Count("agenda_items", filter=Q(agenda_items__parent__isnull=True)),
+        )
+    )
+    upcoming = list(meetings.filter(start__gte=now).order_by("start")[:30])
+    recent = list(meetings.filter(start__lt=now).order_by("-start")[:15])
+    for meeting in [*upcoming, *recent]:
+        meeting.state = meeting_state(meeting, now)
+    return render(request, "workspace/dashboard.html", {"upcoming": upcoming, "recent": recent})
+
+
+@clerk_required
+def meeting_new(request: HttpRequest) -> HttpResponse:
+    form = MeetingCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        meeting = services.meeting_create(
+            committee=form.cleaned_data["committee"],
+            start=form.start(),
+            venue=form.cleaned_data["venue"],
+            by=request.user,
+        )
+        messages.success(request, "Meeting created as a draft with the standard agenda items.")
+        return redirect("workspace-agenda", slug=meeting.slug)
+    return render(request, "workspace/meeting_new.html", {"form": form})
+
+
+@clerk_required
+def agenda(request: HttpRequest, slug: str) -> HttpResponse:
+    meeting = _meeting(request, slug)
+    reports = Prefetch("reports", queryset=Report.objects.order_by("position", "pk"))
+    items = (
+        AgendaItem.objects.filter(meeting=meeting, parent__isnull=True)
+        .order_by("position")
+        .prefetch_related(
+            reports,
+            Prefetch(
+                "sub_items",
+                queryset=AgendaItem.objects.order_by("position").prefetch_related(reports),
+            ),
+        )
+    )
+    return render(request, "workspace/agenda.html", {"meeting": meeting, "items": items})
+
+
+@clerk_required
+def item_add(request: HttpRequest, slug: str) -> HttpResponse:
+    meeting = _meeting(request, slug)
+    parent = None
+    if parent_id := request.GET.get("parent") or request.POST.get("parent"):
+        parent = get_object_or_404(AgendaItem, pk=parent_id, meeting=meeting, parent__isnull=True)
+    form = AgendaItemForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.agenda_item_add(
+                meeting=meeting, parent=parent, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Item {item.stamp_number} added.")
+            return redirect("workspace-agenda", slug=meeting.slug)
+    return render(
+        request, "workspace/item_form.html", {"meeting": meeting, "form": form, "parent": parent}
+    )
+
+
+@clerk_required
+def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _item(request, pk)
+    form = AgendaItemForm(request.POST or None, instance=item)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agenda_item_update(item=item, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Item {item.stamp_number} saved.")
+            return redirect("workspace-agenda", slug=item.meeting.slug)
+    return render(
+        request,
+        "workspace/item_form.html",
+        {"meeting": item.meeting, "form": form, "item": item, "parent": item.parent},
+    )
+
+
+@clerk_required
+@require_POST
+def item_move(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _item(request, pk)
+    step = -1 if request.POST.get("direction") == "up" else 1
+    item = services.agenda_item_move(item=item, step=step, by=request.user)
+    messages.success(request, f"“{item.title}” is now item {item.stamp_number}.")
+    return redirect(f"{_agenda_url(item.meeting)}#item-{item.pk}")
+
+
+@clerk_required
+def item_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _item(request, pk)
+    if request.method == "POST":
+        title = item.title
+        meeting = item.meeting
+        services.agenda_item_delete(item=item, by=request.user)
+        messages.success(request, f"“{title}” removed from the agenda; the rest renumbered.")
+        return redirect("workspace-agenda", slug=meeting.slug)
+    return render(request, "workspace/item_delete.html", {"item": item, "meeting": item.meeting})
+
+
+def _agenda_url(meeting: Meeting) -> str:
+    return reverse("workspace-agenda", args=[meeting.slug])
+
+
+@clerk_required
+def upload(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _item(request, pk)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload_file = form.cleaned_data["file"]
+        limit = settings.MAX_UPLOAD_MB * 1024 * 1024
+        if upload_file.size > limit:
+            form.add_error(
+                "file",
+                f"This file is {upload_file.size / 1_048_576:.1f} MB, over the "
+                f"{settings.MAX_UPLOAD_MB} MB limit. Split it into smaller documents or reduce "
+                "its image quality, then upload it again.",
+            )
+        else:
+            data = upload_file.read()
+            try:
+                report = report_create(
+                    agenda_item=item,
+                    data=data,
+                    title=form.cleaned_data["title"],
+                    filename=upload_file.name,
+                    kind=form.cleaned_data["kind"],
+                    author=form.cleaned_data["author"],
+                    is_exempt=form.cleaned_data["is_exempt"],
+                    by=request.user,
+                    refuse_duplicate_in=item.meeting,
+                )
+            except ValidationError as error:
+                form.add_error("file", error)
+            else:
+                services.audit_record(
+                    user=request.user, action="report.upload", obj=report, meeting=item.meeting,
+                    after={"title": report.title, "sha256": report.sha256,
+                           "pages": report.page_count, "exempt": report.is_exempt},
+                )  # fmt: skip
+                note = (
+                    " It has no text layer (a scan): it cannot be searched and is not "
+                    "accessible. Ask the author for the original document if you can."
+                    if not report.has_text_layer
+                    else ""
+                )
+                messages.success(
+                    request,
+                    f"“{report.title}” uploaded: {report.page_count} "
+                    f"page{'s' if report.page_count != 1 else ''}.{note}",
+                )
+                return redirect(f"{_agenda_url(item.meeting)}#item-{item.pk}")
+    return render(
+        request, "workspace/upload.html", {"item": item, "meeting": item.meeting, "form": form}
+    )
+
+
+@clerk_required
+def thumbnail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The first page of an uploaded document as a small PNG, made once and kept by hash."""
+    report = get_object_or_404(Report.objects.visible_to(request.user), pk=pk)
+    path = f"thumbnails/{report.sha256}-{THUMBNAIL_WIDTH}.png"
+    if not default_storage.exists(path):
+        import pypdfium2
+
+        with report.file.open("rb") as handle:
+            document = pypdfium2.PdfDocument(handle.read())
+        try:
+            page = document[0]
+            scale = THUMBNAIL_WIDTH / page.get_width()
+            image = page.render(scale=scale).to_pil()
+            buffer = io.BytesIO()
+            image.save(buffer, format="PNG", optimize=True)
+        finally:
+            document.close()
+        from django.core.files.base import ContentFile
+
+        default_storage.save(path, ContentFile(buffer.getvalue()))
+    response = FileResponse(default_storage.open(path, "rb"), content_type="image/png")
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+@clerk_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    entries = AuditEntry.objects.select_related("meeting__committee")
+    if slug := request.GET.get("meeting"):
+        entries = entries.filter(meeting__slug=slug)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "workspace/audit.html", {"page": page, "meeting_slug": slug or ""})
+
+
+@clerk_required
+def minutes_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    meeting = _meeting(request, slug)
+    minutes = Minutes.objects.filter(meeting=meeting).first()
+    if minutes is None:
+        if request.method == "POST":
+            services.minutes_start(meeting=meeting, by=request.user)
+            messages.success(request, "Draft minutes started from the agenda and the membership.")
+            return redirect("workspace-minutes", slug=meeting.slug)
+        return render(request, "workspace/minutes.html", {"meeting": meeting, "minutes": None})
+    formset = AttendanceFormSet(request.POST or None, instance=minutes, prefix="attendance")
+    if request.method == "POST" and formset.is_valid():
+        before = list(minutes.attendance.values("person_id", "group"))
+        with transaction.atomic():
+            formset.save()
+            for position, row in enumerate(minutes.attendance.order_by("position", "pk"), 1):
+                Attendance.objects.filter(pk=row.pk).update(position=position)
+            services.audit_record(
+                user=request.user, action="minutes.attendance", obj=minutes, meeting=meeting,
+                before=before, after=list(minutes.attendance.values("person_id", "group")),
+            )  # fmt: skip
+        messages.success(request, "Attendance saved.")
+        return redirect("workspace-minutes", slug=meeting.slug)
+    return render(
+        request,
+        "workspace/minutes.html",
+        {
+            "meeting": meeting,
+            "minutes": minutes,
+            "formset": formset,
+            "items": minutes.items.order_by("position").prefetch_related("resolutions"),
+            "approve_form": ApproveForm(minutes=minutes),
+        },
+    )
+
+
+@clerk_required
+def minute_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(
+        MinuteItem.objects.visible_to(request.user).select_related("minutes__meeting__committee"),
+        pk=pk,
+    )
+    initial = {
+        "narrative": item.narrative,
+        "resolutions": "\n".join(
+            item.resolutions.order_by("position").values_list("text", flat=True)
+        ),
+    }
+    form = MinuteItemForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.minute_item_save(item=item, by=request.user, **form.cleaned_data)
+        messages.success(request, f"Minute {item.number} saved.")
+        return redirect(
+            reverse("workspace-minutes", args=[item.minutes.meeting.slug]) + f"#minute-{item.pk}"
+        )
+    return render(request, "workspace/minute_item.html", {"item": item, "form": form})
+
+
+@clerk_required
+@require_POST
+def minutes_publish(request: HttpRequest, slug: str) -> HttpResponse:
+    minutes = get_object_or_404(Minutes, meeting=_meeting(request, slug))
+    services.minutes_publish(minutes=minutes, by=request.user)
+    messages.success(request, "Minutes published. Until they are approved they are marked draft.")
+    return redirect("workspace-minutes", slug=slug)
+
+
+@clerk_required
+@require_POST
+def minutes_approve(request: HttpRequest, slug: str) -> HttpResponse:
+    minutes = get_object_or_404(Minutes, meeting=_meeting(request, slug))
+    form = ApproveForm(request.POST, minutes=minutes)
+    if form.is_valid():
+        try:
+            services.minutes_approve(minutes=minutes, at=form.cleaned_data["at"], by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Minutes marked as approved; the two meetings now link.")
+    else:
+        messages.error(request, "Choose the later meeting that agreed the minutes.")
+    return redirect("workspace-minutes", slug=slug)
