@@ -9,4 +9,5 @@ def portal(request):
     return {
         "portal": SimpleLazyObject(PortalSettings.load),
         "viewer_role": SimpleLazyObject(lambda: roles.role_of(request.user) or "public"),
+        "viewer_works_on_meetings": lambda: roles.works_on_meetings(request.user),
     }

@@ -222,3 +222,11 @@ def test_the_clerk_records_minutes_publishes_them_as_draft_and_approves_them(
     approved = client.get(f"/meetings/{past.slug}/minutes/").content.decode()
     assert "Agreed as a true record at the" in approved
     assert AuditEntry.objects.filter(action="minutes.approve", meeting=past).exists()
+
+
+def test_the_header_offers_the_workspace_to_clerks_and_admins_only(client_as):
+    link = 'href="/workspace/"'
+    assert link in client_as("clerk").get("/").content.decode()
+    assert link in client_as("admin").get("/").content.decode()
+    assert link not in client_as("member").get("/").content.decode()
+    assert link not in client_as("anonymous").get("/").content.decode()
