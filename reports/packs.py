@@ -1263,16 +1263,22 @@ def _drop_superseded(pack: Pack) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-def viewer_may_have(*, meeting: Meeting, kind: str, user) -> bool:
-    """The members' pack is for those who may read exempt papers; the printed minutes for those
-    who may read the minutes; every pack only of a meeting the viewer may see."""
+def kinds_for(*, meeting: Meeting, user) -> list[str]:
+    """The kinds of pack this viewer may have, in the order a reader wants them: none of a
+    meeting the viewer may not see; the members' pack only for those who may read exempt
+    papers; the printed minutes only for those who may read the minutes."""
     if not Meeting.objects.visible_to(user).filter(pk=meeting.pk).exists():
-        return False
-    if kind == Pack.Kind.MEMBERS:
-        return roles.sees_exempt(user)
-    if kind == Pack.Kind.MINUTES:
-        return Minutes.objects.visible_to(user).filter(meeting=meeting).exists()
-    return kind in KINDS
+        return []
+    kinds = [Pack.Kind.PUBLIC, Pack.Kind.FRONT_SHEET]
+    if roles.sees_exempt(user):
+        kinds.append(Pack.Kind.MEMBERS)
+    if Minutes.objects.visible_to(user).filter(meeting=meeting).exists():
+        kinds.append(Pack.Kind.MINUTES)
+    return kinds
+
+
+def viewer_may_have(*, meeting: Meeting, kind: str, user) -> bool:
+    return kind in kinds_for(meeting=meeting, user=user)
 
 
 def is_public_pack(pack: Pack) -> bool:
@@ -1326,14 +1332,10 @@ def meeting_packs(*, meeting: Meeting, user) -> list[PackLink]:
 
 
 def _links(meeting: Meeting, user) -> tuple[MeetingMaterial | None, list[PackLink]]:
-    if not Meeting.objects.visible_to(user).filter(pk=meeting.pk).exists():
+    wanted = kinds_for(meeting=meeting, user=user)
+    if not wanted:
         return None, []
     material = collect_material(meeting)
-    wanted = [Pack.Kind.PUBLIC, Pack.Kind.FRONT_SHEET]
-    if roles.sees_exempt(user):
-        wanted.append(Pack.Kind.MEMBERS)
-    if Minutes.objects.visible_to(user).filter(meeting=meeting).exists():
-        wanted.append(Pack.Kind.MINUTES)
     digests = {}
     for kind in wanted:
         try:
