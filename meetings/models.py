@@ -189,9 +189,6 @@ class MeetingQuerySet(models.QuerySet):
             return self.all()
         return self.published()
 
-    def upcoming(self) -> MeetingQuerySet:
-        return self.filter(start__gte=timezone.now()).order_by("start")
-
 
 class Meeting(models.Model):
     class Status(models.TextChoices):
@@ -283,9 +280,6 @@ class AgendaItemQuerySet(models.QuerySet):
         """Items of meetings the user may see. A private item is listed to everyone (number,
         title and the reason it is exempt); its papers are filtered by ``Report.visible_to``."""
         return self.filter(meeting__in=Meeting.objects.visible_to(user))
-
-    def top_level(self) -> AgendaItemQuerySet:
-        return self.filter(parent__isnull=True)
 
     def text_visible_to(self, user) -> dict[str, tuple[str, ...]]:
         """Which text fields of an item the user may read, by part: the public reads a private
