@@ -21,6 +21,8 @@ from django.utils import timezone
 from meetings import roles
 from meetings.models import AgendaItem, Declaration, Meeting, MinuteItem, Minutes, Person
 from reports.services import report_create
+from tests.hardening.routes import routes as hardening_routes
+from tests.moderngov.routes import routes as moderngov_routes
 from tests.reports.pack_routes import pack_routes
 
 ROLES = ("anonymous", "member", "clerk", "admin")
@@ -275,6 +277,8 @@ ROUTES: dict[str, list[Case]] = {
 
 
 ROUTES.update(pack_routes(Case))
+ROUTES.update(moderngov_routes(Case))
+ROUTES.update(hardening_routes(Case))
 
 
 def _admin_model_expectation(app_label: str, model: str, action: str) -> dict[str, int]:
