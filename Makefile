@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTHON_MIN := 3.12
 
-.PHONY: demo test lint format ci install system-deps browser-deps clean help
+.PHONY: docx-deps demo test lint format ci install system-deps browser-deps clean help
 
 help:
 	@echo "make demo   - set up everything and serve the portal with demo data on http://127.0.0.1:$(PORT)"
@@ -67,7 +67,19 @@ browser-deps:
 	  fi; \
 	fi
 
-test: install browser-deps
+# LibreOffice converts uploaded Word documents to PDF (optional for the demo: without it a
+# Word upload is refused with a message saying to save it as PDF). The tests need it.
+docx-deps:
+	@if ! command -v soffice >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing LibreOffice Writer (no GUI) to convert Word uploads (apt-get)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui >/dev/null; \
+	  else \
+	    echo "Word uploads need LibreOffice (sudo apt-get install libreoffice-writer-nogui); their tests will be skipped."; \
+	  fi; \
+	fi
+
+test: install browser-deps docx-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install

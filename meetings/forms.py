@@ -106,7 +106,11 @@ class AgendaItemForm(forms.ModelForm):
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label="PDF file", help_text="A PDF without passwords or scripts.")
+    file = forms.FileField(
+        label="PDF or Word file",
+        help_text="A PDF without passwords or scripts, or a Word document (.docx), which is "
+        "converted to PDF.",
+    )
     title = forms.CharField(max_length=500)
     kind = forms.ChoiceField(choices=Report.Kind.choices, initial=Report.Kind.REPORT)
     author = forms.CharField(max_length=300, required=False)
@@ -114,6 +118,22 @@ class UploadForm(forms.Form):
         required=False,
         label="Exempt: members only, never in the public pack",
     )
+    replaces = forms.ModelChoiceField(
+        queryset=Report.objects.none(),
+        required=False,
+        label="Replaces (optional)",
+        help_text="The published paper this one replaces when the supplementary agenda is "
+        "published; the earlier pack versions keep the old one.",
+    )
+
+    def __init__(self, *args, item=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if item is not None and item.meeting.is_public:
+            self.fields["replaces"].queryset = Report.objects.current().filter(
+                agenda_item=item, is_pending=False
+            )
+        else:
+            del self.fields["replaces"]
 
 
 class AttendanceForm(forms.ModelForm):

@@ -279,7 +279,10 @@ class AgendaItemQuerySet(models.QuerySet):
     def visible_to(self, user) -> AgendaItemQuerySet:
         """Items of meetings the user may see. A private item is listed to everyone (number,
         title and the reason it is exempt); its papers are filtered by ``Report.visible_to``."""
-        return self.filter(meeting__in=Meeting.objects.visible_to(user))
+        qs = self.filter(meeting__in=Meeting.objects.visible_to(user))
+        if not roles.sees_unpublished(user):
+            qs = qs.filter(is_pending=False)
+        return qs
 
     def text_visible_to(self, user) -> dict[str, tuple[str, ...]]:
         """Which text fields of an item the user may read, by part: the public reads a private
@@ -379,6 +382,11 @@ class AgendaItem(models.Model):
         on_delete=models.SET_NULL,
         related_name="agreed_by_items",
         help_text="For 'minutes of the previous meeting': the minutes to be agreed.",
+    )
+    is_pending = models.BooleanField(
+        default=False,
+        help_text="Added after the agenda was published: seen only by clerks until a "
+        "supplementary agenda publishes it.",
     )
 
     objects = AgendaItemQuerySet.as_manager()
@@ -550,6 +558,9 @@ class MinuteItem(models.Model):
     exemption_paragraph = models.PositiveSmallIntegerField(
         null=True, blank=True, choices=EXEMPTION_CHOICES
     )
+    # ModernGov import (meetings.moderngov): the minute as imported, sanitised HTML shown in place
+    # of the narrative; the narrative then holds its text, for search and the printed minutes.
+    narrative_html = models.TextField(blank=True)
 
     objects = MinuteItemQuerySet.as_manager()
 
@@ -680,4 +691,30 @@ class Summons(models.Model):
         return f"{self.get_kind_display()} to {self.email} for {self.meeting}"
 
 
+class Supplement(models.Model):
+    """A numbered supplementary agenda: what changed after the agenda was published, and when.
+    Publishing one makes the pending items and papers public, builds its own pack and a new
+    version of the full pack, and sends the members the supplement."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="supplements")
+    number = models.PositiveSmallIntegerField()
+    published_at = models.DateTimeField()
+    published_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    summary = models.TextField(help_text="What changed, in the clerk's words; shown to everyone.")
+    changes = models.JSONField(default=list, help_text="The changes, one line each.")
+
+    class Meta:
+        ordering = ["meeting", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "number"], name="supplement_number_unique"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="supplement_number_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Supplementary agenda {self.number}"
+
+
 from .models_search import Passage  # noqa: E402, F401
+from .moderngov.models import ModernGovId  # noqa: E402, F401

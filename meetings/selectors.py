@@ -39,20 +39,28 @@ def decision_list(*, user, data=None) -> tuple[DecisionFilter, QuerySet[Resoluti
 
 
 def _visible_reports(user) -> Prefetch:
-    return Prefetch("reports", queryset=Report.objects.visible_to(user).order_by("position", "pk"))
+    return Prefetch(
+        "reports",
+        queryset=Report.objects.visible_to(user)
+        .filter(superseded_at__isnull=True)
+        .order_by("position", "pk"),
+    )
 
 
 def meeting_agenda(*, meeting: Meeting, user) -> list[AgendaItem]:
-    """Top-level items in order, each with its sub-items and the documents the user may see."""
+    """Top-level items in order, each with its sub-items and the documents the user may see
+    (the current ones: a replaced paper lives on only in the pack versions that held it)."""
     return list(
-        AgendaItem.objects.filter(meeting=meeting, parent__isnull=True)
+        AgendaItem.objects.visible_to(user)
+        .filter(meeting=meeting, parent__isnull=True)
         .order_by("position")
         .select_related("previous_minutes__meeting")
         .prefetch_related(
             _visible_reports(user),
             Prefetch(
                 "sub_items",
-                queryset=AgendaItem.objects.order_by("position")
+                queryset=AgendaItem.objects.visible_to(user)
+                .order_by("position")
                 .select_related("previous_minutes__meeting")
                 .prefetch_related(_visible_reports(user)),
             ),

@@ -197,9 +197,13 @@ def _siblings(meeting: Meeting, parent_id: int | None):
 
 def agenda_renumber(*, meeting: Meeting) -> None:
     """Number items 1, 2, 3 ... and sub-items a, b, c ... in their order on the agenda."""
+    from boardpapers.cache import data_changed
+
     from .search_index import mark
 
-    mark([meeting.pk])  # update() sends no signal: the search index is told here
+    # update() sends no signal: the search index and the page cache are told here.
+    mark([meeting.pk])
+    data_changed()
     items = list(_siblings(meeting, None))
     # Two steps, so a swap never meets the unique-number constraint half-way.
     for item in items:
@@ -216,9 +220,16 @@ def agenda_renumber(*, meeting: Meeting) -> None:
 
 @transaction.atomic
 def agenda_item_add(*, meeting: Meeting, parent: AgendaItem | None = None, by: User, **fields):
+    """Add an item at the end of its level. On a published agenda it waits, seen only by
+    clerks, until a supplementary agenda publishes it."""
     position = _siblings(meeting, parent.pk if parent else None).count() + 1
     item = AgendaItem(
-        meeting=meeting, parent=parent, position=position, number=f"~new{position}", **fields
+        meeting=meeting,
+        parent=parent,
+        position=position,
+        number=f"~new{position}",
+        is_pending=meeting.status != Meeting.Status.DRAFT,
+        **fields,
     )
     item.full_clean(exclude=["number"])
     item.save()
@@ -249,10 +260,20 @@ def agenda_item_update(*, item: AgendaItem, by: User, **fields) -> AgendaItem:
 
 @transaction.atomic
 def agenda_item_move(*, item: AgendaItem, step: int, by: User) -> AgendaItem:
-    """Move an item up (step -1) or down (+1) among its siblings, then renumber."""
+    """Move an item up (step -1) or down (+1) among its siblings, then renumber. On a
+    published agenda only items still waiting for a supplement move, among themselves: the
+    published numbers stay as the members and the public were sent them."""
     siblings = list(_siblings(item.meeting, item.parent_id))
     index = next(i for i, s in enumerate(siblings) if s.pk == item.pk)
     target = index + step
+    published = item.meeting.status != Meeting.Status.DRAFT
+    if published and not (
+        item.is_pending and 0 <= target < len(siblings) and siblings[target].is_pending
+    ):
+        raise ValidationError(
+            "The agenda is published: its items keep their numbers. Only items added since "
+            "can be moved, among themselves."
+        )
     if 0 <= target < len(siblings):
         siblings[index], siblings[target] = siblings[target], siblings[index]
         for position, sibling in enumerate(siblings, start=1):
@@ -270,6 +291,11 @@ def agenda_item_move(*, item: AgendaItem, step: int, by: User) -> AgendaItem:
 @transaction.atomic
 def agenda_item_delete(*, item: AgendaItem, by: User) -> None:
     meeting = item.meeting
+    if meeting.status != Meeting.Status.DRAFT and not item.is_pending:
+        raise ValidationError(
+            "The agenda is published: a published item cannot be removed. Withdraw its "
+            "documents if they were published in error, or cancel the meeting."
+        )
     before = snapshot(item, AGENDA_FIELDS)
     audit_record(user=by, action="agenda_item.delete", obj=item, meeting=meeting, before=before)
     item.delete()
@@ -329,8 +355,13 @@ def minute_item_save(
         "narrative": item.narrative,
         "resolutions": list(item.resolutions.values_list("text", flat=True)),
     }
+    fields = ["narrative"]
+    if narrative != item.narrative and item.narrative_html:
+        # An imported minute shows its HTML until the clerk rewrites it: then the words written.
+        item.narrative_html = ""
+        fields.append("narrative_html")
     item.narrative = narrative
-    item.save(update_fields=["narrative"])
+    item.save(update_fields=fields)
     item.resolutions.all().delete()
     numbered = len(resolutions) > 1
     Resolution.objects.bulk_create(

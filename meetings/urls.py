@@ -1,7 +1,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from . import api, views, workspace
+from . import api, views, workspace, workspace_publish
 from .feeds import PapersFeed
 from .sitemaps import SITEMAPS
 
@@ -53,6 +53,36 @@ urlpatterns = [
         name="workspace-thumbnail",
     ),
     path("workspace/audit/", workspace.audit_log, name="workspace-audit"),
+    path(
+        "workspace/meetings/<slug:slug>/publish/",
+        workspace_publish.publish,
+        name="workspace-publish",
+    ),
+    path(
+        "workspace/meetings/<slug:slug>/supplement/",
+        workspace_publish.supplement,
+        name="workspace-supplement",
+    ),
+    path(
+        "workspace/meetings/<slug:slug>/status/",
+        workspace_publish.set_status,
+        name="workspace-status",
+    ),
+    path(
+        "workspace/meetings/<slug:slug>/preview/<slug:kind>.pdf",
+        workspace_publish.preview,
+        name="workspace-preview",
+    ),
+    path(
+        "workspace/meetings/<slug:slug>/summonses/",
+        workspace_publish.summonses,
+        name="workspace-summonses",
+    ),
+    path(
+        "workspace/documents/<int:pk>/withdraw/",
+        workspace_publish.withdraw,
+        name="workspace-withdraw",
+    ),
     path(
         "workspace/meetings/<slug:slug>/minutes/", workspace.minutes_edit, name="workspace-minutes"
     ),

@@ -14,10 +14,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from reports.models import Report
-from reports.packs import meeting_packs
+from reports.models import Pack, Report
+from reports.packs import earlier_versions, meeting_packs, supplement_pack_url
 
-from . import calendars, selectors
+from . import calendars, publishing, selectors
 from .models import Attendance, Committee, Meeting, MeetingAddress, Membership, Minutes, Person
 
 PAGE_SIZE = 25
@@ -162,6 +162,11 @@ def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
     approves = meeting.minutes_approved.filter(
         pk__in=Minutes.objects.visible_to(request.user)
     ).select_related("meeting")
+    supplement_packs = set(
+        Pack.objects.filter(meeting=meeting, kind=Pack.Kind.SUPPLEMENT).values_list(
+            "version", flat=True
+        )
+    )
     return render(
         request,
         "meetings/meeting_detail.html",
@@ -177,6 +182,14 @@ def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 .values_list("pk", flat=True)
             ),
             "packs": meeting_packs(meeting=meeting, user=request.user),
+            "earlier_packs": earlier_versions(meeting=meeting, user=request.user),
+            "supplements": [
+                (s, supplement_pack_url(meeting, s.number) if s.number in supplement_packs else "")
+                for s in publishing.supplements_of(meeting)
+            ],
+            "withdrawn": list(
+                publishing.withdrawn_documents(meeting).values("withdrawn_at", "withdrawal_note")
+            ),
         },
     )
 

@@ -21,10 +21,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from reports.convert import docx_to_pdf, looks_like_docx
 from reports.models import Report
 from reports.services import report_create
 
-from . import roles, services
+from . import publishing, roles, services
 from .forms import (
     AgendaItemForm,
     ApproveForm,
@@ -63,14 +64,6 @@ def _item(request: HttpRequest, pk: int) -> AgendaItem:
     )
 
 
-def meeting_state(meeting: Meeting, now) -> str:
-    if meeting.status == Meeting.Status.DRAFT:
-        return "Draft"
-    if meeting.start < now and not getattr(meeting, "has_published_minutes", False):
-        return "Minutes due"
-    return meeting.get_status_display()
-
-
 @clerk_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
@@ -79,13 +72,22 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         .select_related("committee")
         .annotate(
             has_published_minutes=Count("minutes", filter=Q(minutes__is_published=True)),
-            item_count=Count("agenda_items", filter=Q(agenda_items__parent__isnull=True)),
+            item_count=Count(
+                "agenda_items", filter=Q(agenda_items__parent__isnull=True), distinct=True
+            ),
+            pending_count=Count(
+                "agenda_items__reports",
+                filter=Q(agenda_items__reports__is_pending=True)
+                & Q(agenda_items__reports__withdrawn_at__isnull=True),
+                distinct=True,
+            )
+            + Count("agenda_items", filter=Q(agenda_items__is_pending=True), distinct=True),
         )
     )
     upcoming = list(meetings.filter(start__gte=now).order_by("start")[:30])
     recent = list(meetings.filter(start__lt=now).order_by("-start")[:15])
     for meeting in [*upcoming, *recent]:
-        meeting.state = meeting_state(meeting, now)
+        meeting.state = publishing.meeting_state(meeting, now)
     return render(request, "workspace/dashboard.html", {"upcoming": upcoming, "recent": recent})
 
 
@@ -107,7 +109,9 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
 @clerk_required
 def agenda(request: HttpRequest, slug: str) -> HttpResponse:
     meeting = _meeting(request, slug)
-    reports = Prefetch("reports", queryset=Report.objects.order_by("position", "pk"))
+    reports = Prefetch(
+        "reports", queryset=Report.objects.select_related("replaces").order_by("position", "pk")
+    )
     items = (
         AgendaItem.objects.filter(meeting=meeting, parent__isnull=True)
         .order_by("position")
@@ -119,7 +123,10 @@ def agenda(request: HttpRequest, slug: str) -> HttpResponse:
             ),
         )
     )
-    return render(request, "workspace/agenda.html", {"meeting": meeting, "items": items})
+    pending = publishing.pending_changes(meeting) if meeting.is_public else []
+    return render(
+        request, "workspace/agenda.html", {"meeting": meeting, "items": items, "pending": pending}
+    )
 
 
 @clerk_required
@@ -168,8 +175,12 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def item_move(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item(request, pk)
     step = -1 if request.POST.get("direction") == "up" else 1
-    item = services.agenda_item_move(item=item, step=step, by=request.user)
-    messages.success(request, f"“{item.title}” is now item {item.stamp_number}.")
+    try:
+        item = services.agenda_item_move(item=item, step=step, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"“{item.title}” is now item {item.stamp_number}.")
     return redirect(f"{_agenda_url(item.meeting)}#item-{item.pk}")
 
 
@@ -179,8 +190,12 @@ def item_delete(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         title = item.title
         meeting = item.meeting
-        services.agenda_item_delete(item=item, by=request.user)
-        messages.success(request, f"“{title}” removed from the agenda; the rest renumbered.")
+        try:
+            services.agenda_item_delete(item=item, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"“{title}” removed from the agenda; the rest renumbered.")
         return redirect("workspace-agenda", slug=meeting.slug)
     return render(request, "workspace/item_delete.html", {"item": item, "meeting": item.meeting})
 
@@ -192,7 +207,7 @@ def _agenda_url(meeting: Meeting) -> str:
 @clerk_required
 def upload(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item(request, pk)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(request.POST or None, request.FILES or None, item=item)
     if request.method == "POST" and form.is_valid():
         upload_file = form.cleaned_data["file"]
         limit = settings.MAX_UPLOAD_MB * 1024 * 1024
@@ -205,17 +220,23 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
             )
         else:
             data = upload_file.read()
+            filename = upload_file.name
             try:
+                if looks_like_docx(data, filename):
+                    data = docx_to_pdf(data)
+                    filename = f"{filename.rsplit('.', 1)[0]}.pdf"
                 report = report_create(
                     agenda_item=item,
                     data=data,
                     title=form.cleaned_data["title"],
-                    filename=upload_file.name,
+                    filename=filename,
                     kind=form.cleaned_data["kind"],
                     author=form.cleaned_data["author"],
                     is_exempt=form.cleaned_data["is_exempt"],
                     by=request.user,
                     refuse_duplicate_in=item.meeting,
+                    pending=item.meeting.is_public,
+                    replaces=form.cleaned_data.get("replaces"),
                 )
             except ValidationError as error:
                 form.add_error("file", error)

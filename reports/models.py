@@ -18,15 +18,25 @@ def report_upload_to(instance: Report, filename: str) -> str:
 
 class ReportQuerySet(models.QuerySet):
     def visible_to(self, user) -> ReportQuerySet:
-        """Clerks see every document. Members see those of published meetings, exempt ones
+        """Nobody sees a withdrawn document. Clerks see every other document. Members see those
+        of published meetings that are not waiting for a supplementary agenda, exempt ones
         included. The public sees those of published meetings that are neither exempt nor
         attached to a private item."""
+        qs = self.filter(withdrawn_at__isnull=True)
         if roles.sees_unpublished(user):
-            return self.all()
-        qs = self.filter(agenda_item__meeting__in=Meeting.objects.published())
+            return qs
+        qs = qs.filter(
+            agenda_item__meeting__in=Meeting.objects.published(),
+            is_pending=False,
+            agenda_item__is_pending=False,
+        )
         if not roles.sees_exempt(user):
             qs = qs.exclude(is_exempt=True).exclude(agenda_item__part=Part.PRIVATE)
         return qs
+
+    def current(self) -> ReportQuerySet:
+        """What the meeting's papers are now: not withdrawn, not replaced by a later upload."""
+        return self.filter(withdrawn_at__isnull=True, superseded_at__isnull=True)
 
     def public(self) -> ReportQuerySet:
         """What may go into a public pack: no exempt report, nothing of a private item."""
@@ -61,6 +71,35 @@ class Report(models.Model):
     uploaded_at = models.DateTimeField(auto_now_add=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    is_pending = models.BooleanField(
+        default=False,
+        help_text="Uploaded after the agenda was published: seen only by clerks until a "
+        "supplementary agenda publishes it.",
+    )
+    replaces = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="replacements",
+        help_text="The earlier paper this one replaces once its supplement is published.",
+    )
+    superseded_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When a replacement was published: the paper stays in earlier pack versions.",
+    )
+    withdrawn_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Withdrawn as published in error: gone from every page, pack, feed and search.",
+    )
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    withdrawal_note = models.CharField(
+        max_length=300, blank=True, help_text="Shown on the meeting page; say nothing exempt."
     )
 
     objects = ReportQuerySet.as_manager()
@@ -156,6 +195,7 @@ class Pack(models.Model):
         MEMBERS = "members", "Members' pack"
         FRONT_SHEET = "front_sheet", "Agenda front sheet"
         MINUTES = "minutes", "Printed minutes"
+        SUPPLEMENT = "supplement", "Supplementary agenda"
 
     class State(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -186,7 +226,10 @@ class Pack(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     build_seconds = models.FloatField(null=True, blank=True)
     version = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Set when published: version 1, 2, ... of this kind."
+        null=True,
+        blank=True,
+        help_text="Set when published: version 1, 2, ... of this kind (of a supplementary "
+        "agenda: its number). A versioned pack is frozen as soon as it is built.",
     )
     frozen_at = models.DateTimeField(null=True, blank=True)
 
@@ -204,7 +247,7 @@ class Pack(models.Model):
                 name="pack_version_unique",
             ),
             models.CheckConstraint(
-                condition=Q(kind__in=["public", "members", "front_sheet", "minutes"]),
+                condition=Q(kind__in=["public", "members", "front_sheet", "minutes", "supplement"]),
                 name="pack_kind_valid",
             ),
             models.CheckConstraint(
@@ -240,3 +283,6 @@ class Pack(models.Model):
     @property
     def is_frozen(self) -> bool:
         return self.frozen_at is not None
+
+
+from .models_downloads import DownloadLog  # noqa: E402, F401  (who downloaded which exempt paper)

@@ -17,6 +17,7 @@ again a build whose worker died. Access is decided by ``Meeting.objects.visible_
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import functools
 import hashlib
 import importlib.metadata
@@ -41,6 +42,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from pikepdf import Name
 
+from boardpapers.cache import data_changed
 from meetings import roles
 from meetings.formats import (
     clock,
@@ -102,7 +104,12 @@ KINDS: dict[str, KindInfo] = {
         "members-pack", "Members' pack (with exempt papers)", "members' pack"
     ),
     Pack.Kind.MINUTES: KindInfo("printed-minutes", "Printed minutes", "printed minutes"),
+    Pack.Kind.SUPPLEMENT: KindInfo(
+        "supplementary-agenda", "Supplementary agenda", "supplementary agenda"
+    ),
 }
+# The kinds published as numbered versions when the agenda or a supplement is published.
+VERSIONED_KINDS = (Pack.Kind.PUBLIC, Pack.Kind.FRONT_SHEET, Pack.Kind.MEMBERS)
 KIND_BY_SLUG = {info.slug: kind for kind, info in KINDS.items()}
 
 
@@ -315,16 +322,21 @@ def _item_label(item: AgendaItem, parent: AgendaItem | None) -> tuple[str, str]:
     return item.number, f"{item.number}."
 
 
-def collect_material(meeting: Meeting) -> MeetingMaterial:
+def collect_material(meeting: Meeting, *, pending: bool = False) -> MeetingMaterial:
+    """What the packs are made from: the published agenda and its current papers, or with
+    ``pending`` also what waits for a supplementary agenda (the clerk's preview)."""
     meeting = Meeting.objects.select_related(
         "committee", "contact_officer", "committee__contact_officer"
     ).get(pk=meeting.pk)
     council = PortalSettings.load()
-    items = list(AgendaItem.objects.filter(meeting=meeting).order_by("position", "pk"))
-    reports = list(Report.objects.filter(agenda_item__meeting=meeting).order_by("position", "pk"))
-    public_ids = set(
-        Report.objects.filter(agenda_item__meeting=meeting).public().values_list("pk", flat=True)
-    )
+    items = AgendaItem.objects.filter(meeting=meeting)
+    meeting_reports = Report.objects.filter(agenda_item__meeting=meeting).current()
+    if not pending:
+        items = items.filter(is_pending=False)
+        meeting_reports = meeting_reports.filter(is_pending=False, agenda_item__is_pending=False)
+    items = list(items.order_by("position", "pk"))
+    reports = list(meeting_reports.order_by("position", "pk"))
+    public_ids = set(meeting_reports.public().values_list("pk", flat=True))
     reports_by_item: dict[int, list[Report]] = {}
     for report in reports:
         reports_by_item.setdefault(report.agenda_item_id, []).append(report)
@@ -443,6 +455,7 @@ def collect_material(meeting: Meeting) -> MeetingMaterial:
         subs = [item_entry(sub, item) for sub in children.get(item.pk, [])]
         return {
             "key": stamp,
+            "new": item.is_pending,
             "number": number,
             "title": item.title,
             "description": "" if private else item.description,
@@ -509,8 +522,42 @@ def kind_inputs(material: MeetingMaterial, kind: str) -> dict:
     return inputs
 
 
-def pack_inputs(*, meeting: Meeting, kind: str) -> dict:
-    return kind_inputs(collect_material(meeting), kind)
+def pack_inputs(*, meeting: Meeting, kind: str, pending: bool = False) -> dict:
+    return kind_inputs(collect_material(meeting, pending=pending), kind)
+
+
+def supplement_inputs(
+    material: MeetingMaterial, *, number: int, published: str, summary: str, report_ids: set[int]
+) -> dict | None:
+    """A supplementary agenda's pack: its own front sheet listing the items that changed, then
+    the public papers it publishes. None when it publishes no public paper and no item."""
+    keys = {f"r{pk}" for pk in report_ids}
+
+    def changed(entry: dict) -> dict | None:
+        subs = [s for s in (changed(sub) for sub in entry["sub_items"]) if s]
+        own = entry.get("new") or keys & set(entry["docs"] + entry["exempt_docs"])
+        if not own and not subs:
+            return None
+        return {
+            **entry,
+            "docs": [k for k in entry["docs"] if k in keys],
+            "exempt_docs": [],
+            "sub_items": subs,
+        }
+
+    public_items = [e for e in (changed(i) for i in material.public_items) if e]
+    private_items = [e for e in (changed(i) for i in material.private_items) if e]
+    if not public_items and not private_items:
+        return None
+    return {
+        **material.base,
+        "kind": Pack.Kind.SUPPLEMENT,
+        "supplement": {"number": number, "published": published, "summary": summary},
+        "public_items": public_items,
+        "private_items": private_items,
+        "documents": [d for d in material.documents if d["key"] in keys],
+        "notes": [],
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -578,12 +625,15 @@ def _doc_meta(inputs: dict, kind: str) -> dict:
     meeting = inputs["meeting"]
     day = dt.date.fromisoformat(meeting["date"])
     words = KINDS[kind].words
+    if inputs.get("supplement"):
+        words = f"{words} {inputs['supplement']['number']}"
     title = f"{meeting['committee']}, {day.day} {day:%B} {day.year}: {words}"
     subjects = {
         Pack.Kind.PUBLIC: "Agenda and reports",
         Pack.Kind.MEMBERS: "Agenda, reports and exempt papers (not for publication)",
         Pack.Kind.FRONT_SHEET: "Agenda",
         Pack.Kind.MINUTES: "Minutes",
+        Pack.Kind.SUPPLEMENT: "Supplementary agenda and reports",
     }
     return {
         "title": title,
@@ -765,6 +815,8 @@ def build_pack_pdf(
 
         front_pages = front_sheet_guess or estimate_front_sheet_pages(inputs)
         marker = "Members' Document Pack" if members else "Public Document Pack"
+        if kind == Pack.Kind.SUPPLEMENT:
+            marker = "Public Supplementary Pack"
         seen: list[int] = []
         padding = 0
         rendered_cover = None
@@ -782,6 +834,8 @@ def build_pack_pdf(
                 "public_items": _item_pages(inputs["public_items"], by_key),
                 "private_items": _item_pages(inputs["private_items"], by_key),
                 "padding": range(padding),
+                "supplement": inputs.get("supplement"),
+                "reissue_note": inputs.get("reissue_note", ""),
             }
             front = render("packs/front_sheet.html", context)
             cover_ok = True
@@ -1060,6 +1114,20 @@ def is_stale(pack: Pack, *, now: dt.datetime | None = None) -> bool:
     return False
 
 
+def _new_pack(
+    meeting: Meeting, kind: str, inputs: dict, digest: str, *, now, version: int | None = None
+) -> Pack:
+    return Pack.objects.create(
+        meeting=meeting,
+        kind=kind,
+        inputs_hash=digest,
+        inputs=inputs,
+        requested_at=now,
+        version=version,
+        front_sheet_pages=_front_sheet_guess(meeting, kind),
+    )
+
+
 def pack_request(
     *, meeting: Meeting, kind: str, retry: bool = False, inputs: dict | None = None
 ) -> Pack:
@@ -1079,14 +1147,7 @@ def pack_request(
         if pack is None:
             try:
                 with transaction.atomic():
-                    pack = Pack.objects.create(
-                        meeting=meeting,
-                        kind=kind,
-                        inputs_hash=digest,
-                        inputs=inputs,
-                        requested_at=now,
-                        front_sheet_pages=_front_sheet_guess(meeting, kind),
-                    )
+                    pack = _new_pack(meeting, kind, inputs, digest, now=now)
             except IntegrityError:
                 # Another request queued the same build a moment ago.
                 return Pack.objects.get(meeting=meeting, kind=kind, inputs_hash=digest)
@@ -1159,7 +1220,30 @@ def _file_sha256(path: Path) -> tuple[str, int]:
 def _error_text(exc: BaseException) -> str:
     if isinstance(exc, PackBuildError):
         return str(exc)
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        return (
+            "The pack could not be saved: the server's disk is full "
+            f"({os.strerror(exc.errno)}). The packs already published are still served. Ask "
+            "whoever runs the portal to free some space, then build the pack again."
+        )
     return Truncator(f"The pack could not be built ({type(exc).__name__}: {exc}).").chars(2000)
+
+
+def _store_file(temp: Path, name: str, size: int) -> str:
+    """Store a finished PDF under its hash. A file already there of another size is what a
+    write cut short left (a full disk, a killed worker): it is replaced, never served; and a
+    write that fails leaves nothing behind."""
+    if default_storage.exists(name):
+        if default_storage.size(name) == size:
+            return name
+        default_storage.delete(name)
+    try:
+        with open(temp, "rb") as handle:
+            return default_storage.save(name, File(handle))
+    except BaseException:
+        if default_storage.exists(name) and not Pack.objects.filter(file=name).exists():
+            default_storage.delete(name)
+        raise
 
 
 def pack_build(*, pack_id: int, attempt: int) -> str:
@@ -1184,10 +1268,7 @@ def pack_build(*, pack_id: int, attempt: int) -> str:
     try:
         result = build_pack_pdf(pack.inputs, temp, front_sheet_guess=pack.front_sheet_pages)
         sha256, size = _file_sha256(temp)
-        name = f"packs/{pack.meeting_id}/{sha256}.pdf"
-        if not default_storage.exists(name):
-            with open(temp, "rb") as handle:
-                name = default_storage.save(name, File(handle))
+        name = _store_file(temp, f"packs/{pack.meeting_id}/{sha256}.pdf", size)
         finished = Pack.objects.filter(
             pk=pack_id, attempts=attempt, state=Pack.State.BUILDING
         ).update(
@@ -1204,16 +1285,191 @@ def pack_build(*, pack_id: int, attempt: int) -> str:
         if not finished:
             _delete_unused_file(name)
             return "superseded"
+        # A published version is frozen the moment it exists: kept, never replaced.
+        Pack.objects.filter(pk=pack_id, version__isnull=False, frozen_at__isnull=True).update(
+            frozen_at=timezone.now()
+        )
     except Exception as exc:
         Pack.objects.filter(pk=pack_id, attempts=attempt).update(
             state=Pack.State.FAILED, error=_error_text(exc), finished_at=timezone.now()
         )
+        data_changed()  # pages that said "being prepared"
         logger.exception("Building %s failed", pack)
         raise
     finally:
         temp.unlink(missing_ok=True)
+    data_changed()  # the meeting page shows the pack's pages and size
     _drop_superseded(pack)
     return "ready"
+
+
+def pack_publish_version(*, meeting: Meeting, kind: str, inputs: dict, version: int | None = None):
+    """Publish the pack made from these inputs as the next version of its kind (or as the given
+    version: a supplementary agenda's number). It is frozen once built; when the latest
+    version was made from the same inputs, nothing changes and that version is returned. Call
+    inside the publishing transaction: the build is queued with it, or not at all."""
+    digest = inputs_hash(inputs)
+    versions = Pack.objects.select_for_update().filter(
+        meeting=meeting, kind=kind, version__isnull=False
+    )
+    latest = versions.order_by("-version").first()
+    if latest is not None and latest.inputs_hash == digest:
+        return latest
+    if version is None:
+        version = (latest.version if latest else 0) + 1
+    now = timezone.now()
+    pack = (
+        Pack.objects.select_for_update()
+        .filter(meeting=meeting, kind=kind, inputs_hash=digest)
+        .first()
+    )
+    if pack is not None and pack.version is not None:
+        # An earlier version had these very inputs (a change undone): publish it again as new.
+        pack = None
+        digest_inputs = {**inputs, "republished_as": version}
+        inputs, digest = digest_inputs, inputs_hash(digest_inputs)
+    if pack is None:
+        pack = _new_pack(meeting, kind, inputs, digest, now=now, version=version)
+        _enqueue(pack)
+        pack.refresh_from_db()
+        return pack
+    pack.version = version
+    fields = ["version"]
+    if pack.is_ready:
+        pack.frozen_at = now
+        fields.append("frozen_at")
+    pack.save(update_fields=fields)
+    if pack.state == Pack.State.FAILED or is_stale(pack, now=now):
+        _requeue(pack, now=now)
+    return pack
+
+
+def _without_documents(inputs: dict, keys: set[str], note: str) -> dict:
+    def strip(entry: dict) -> dict:
+        return {
+            **entry,
+            "docs": [k for k in entry["docs"] if k not in keys],
+            "exempt_docs": [k for k in entry.get("exempt_docs", []) if k not in keys],
+            "sub_items": [strip(sub) for sub in entry.get("sub_items", [])],
+        }
+
+    out = {**inputs, "reissue_note": note}
+    for name in ("public_items", "private_items"):
+        if name in out:
+            out[name] = [strip(entry) for entry in out[name]]
+    for name in ("documents", "exempt_documents"):
+        if name in out:
+            out[name] = [d for d in out[name] if d["key"] not in keys]
+    return out
+
+
+def packs_withdraw_document(*, report: Report, note: str) -> list[Pack]:
+    """Take a withdrawn document out of every pack of its meeting. A published version is
+    built again under the same version number without it (saying so on its front sheet) and
+    the old file is deleted; an unpublished build is simply forgotten. Call inside the
+    withdrawing transaction."""
+    key = f"r{report.pk}"
+    reissued = []
+    files = []
+    for pack in Pack.objects.select_for_update().filter(meeting_id=report.agenda_item.meeting_id):
+        docs = pack.inputs.get("documents", []) + pack.inputs.get("exempt_documents", [])
+        if not any(d.get("key") == key for d in docs):
+            continue
+        files.append(pack.file.name)
+        version, kind, inputs = pack.version, pack.kind, pack.inputs
+        pack.delete()
+        if version is None:
+            continue
+        inputs = _without_documents(inputs, {key}, note)
+        if kind == Pack.Kind.SUPPLEMENT and not inputs.get("documents"):
+            inputs["notes"] = []
+        new = _new_pack(
+            report.agenda_item.meeting,
+            kind,
+            inputs,
+            inputs_hash(inputs),
+            now=timezone.now(),
+            version=version,
+        )
+        _enqueue(new)
+        reissued.append(new)
+    transaction.on_commit(lambda: [_delete_unused_file(name) for name in files])
+    return reissued
+
+
+def pack_for_download(*, meeting: Meeting, kind: str) -> Pack:
+    """The pack a download of this kind gets: once the agenda is published, its latest
+    published version (frozen: later edits wait for a supplementary agenda); before that, or
+    for the printed minutes, the pack of the meeting as it is now."""
+    if kind in VERSIONED_KINDS and meeting.is_public:
+        latest = published_versions(meeting, kind).first()
+        if latest is not None:
+            if latest.state != Pack.State.READY and (
+                latest.state == Pack.State.FAILED or is_stale(latest)
+            ):
+                with transaction.atomic():
+                    latest = Pack.objects.select_for_update().get(pk=latest.pk)
+                    if latest.state == Pack.State.FAILED or is_stale(latest):
+                        _requeue(latest, now=timezone.now())
+                latest.refresh_from_db()
+            return latest
+    return pack_request(meeting=meeting, kind=kind)
+
+
+@dataclass
+class PublishedVersion:
+    label: str
+    url: str
+    state: str
+    published: dt.datetime | None
+    page_count: int | None
+
+
+def earlier_versions(*, meeting: Meeting, user) -> list[PublishedVersion]:
+    """Every published version of the packs this viewer may have but the latest of each kind
+    (which the meeting page links as the pack itself), newest first."""
+    kinds = [k for k in kinds_for(meeting=meeting, user=user) if k in VERSIONED_KINDS]
+    if not meeting.is_public or not kinds:
+        return []
+    rows = []
+    seen: set[str] = set()
+    for pack in Pack.objects.filter(
+        meeting=meeting, kind__in=kinds, version__isnull=False
+    ).order_by("kind", "-version"):
+        if pack.kind not in seen:
+            seen.add(pack.kind)
+            continue
+        rows.append(
+            PublishedVersion(
+                label=f"{KINDS[pack.kind].label}, version {pack.version}",
+                url=reverse(
+                    "pack-version-download",
+                    kwargs={
+                        "slug": meeting.slug,
+                        "kind": KINDS[pack.kind].slug,
+                        "version": pack.version,
+                    },
+                ),
+                state=pack.state,
+                published=pack.frozen_at or pack.requested_at,
+                page_count=pack.page_count,
+            )
+        )
+    rows.sort(key=lambda r: r.published, reverse=True)
+    return rows
+
+
+def supplement_pack_url(meeting: Meeting, number: int) -> str:
+    return reverse(
+        "pack-version-download",
+        kwargs={"slug": meeting.slug, "kind": KINDS[Pack.Kind.SUPPLEMENT].slug, "version": number},
+    )
+
+
+def published_versions(meeting: Meeting, kind: str):
+    return Pack.objects.filter(meeting=meeting, kind=kind, version__isnull=False).order_by(
+        "-version"
+    )
 
 
 @transaction.atomic
@@ -1247,7 +1503,7 @@ def _delete_unused_file(name: str) -> None:
 def _drop_superseded(pack: Pack) -> None:
     """Forget older, unpublished builds of the same pack, keeping the newest few."""
     older = (
-        Pack.objects.filter(meeting_id=pack.meeting_id, kind=pack.kind, frozen_at__isnull=True)
+        Pack.objects.filter(meeting_id=pack.meeting_id, kind=pack.kind, version__isnull=True)
         .exclude(pk=pack.pk)
         .exclude(state__in=[Pack.State.QUEUED, Pack.State.BUILDING])
         .order_by("-requested_at")
@@ -1336,8 +1592,17 @@ def _links(meeting: Meeting, user) -> tuple[MeetingMaterial | None, list[PackLin
     if not wanted:
         return None, []
     material = collect_material(meeting)
+    latest_versions = {}
+    if meeting.is_public:
+        for pack in Pack.objects.filter(
+            meeting=meeting, kind__in=VERSIONED_KINDS, version__isnull=False
+        ).order_by("kind", "-version"):
+            latest_versions.setdefault(pack.kind, pack)
     digests = {}
     for kind in wanted:
+        if kind in latest_versions:
+            digests[kind] = latest_versions[kind].inputs_hash
+            continue
         try:
             digests[kind] = inputs_hash(kind_inputs(material, kind))
         except PackNotAvailable:

@@ -25,18 +25,23 @@ def report_create(
     is_exempt: bool = False,
     by=None,
     refuse_duplicate_in=None,
+    pending: bool = False,
+    replaces: Report | None = None,
 ) -> Report:
     """Check an uploaded PDF, store it unchanged and record it with the text of every page.
 
     A refused file raises ValidationError before anything is written; so does the same file
     uploaded twice to one meeting (recognised by its hash) when ``refuse_duplicate_in`` names
-    it. The file is stored under its hash, so a failure after it is written leaves no record,
+    it. ``pending`` (an upload to a published agenda) keeps it for the clerks until a
+    supplementary agenda publishes it, when it takes the place of ``replaces``, if given.
+    The file is stored under its hash, so a failure after it is written leaves no record,
     only a file no record names.
     """
     facts = inspect_pdf(data)
     if refuse_duplicate_in is not None:
         same = (
-            Report.objects.filter(agenda_item__meeting=refuse_duplicate_in, sha256=facts.sha256)
+            Report.objects.current()
+            .filter(agenda_item__meeting=refuse_duplicate_in, sha256=facts.sha256)
             .select_related("agenda_item__parent")
             .first()
         )
@@ -61,6 +66,8 @@ def report_create(
             page_count=facts.page_count,
             has_text_layer=facts.has_text_layer,
             uploaded_by=by,
+            is_pending=pending,
+            replaces=replaces,
         )
         path = report_upload_to(report, filename)
         if not default_storage.exists(path):

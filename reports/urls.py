@@ -1,9 +1,14 @@
 from django.urls import path
 
-from . import views
+from . import views, views_versions
 
 urlpatterns = [
     path("documents/<int:pk>/download/", views.report_download, name="report-download"),
     path("meetings/<slug:slug>/packs/status/", views.pack_status, name="pack-status"),
     path("meetings/<slug:slug>/packs/<slug:kind>.pdf", views.pack_download, name="pack-download"),
+    path(
+        "meetings/<slug:slug>/packs/<slug:kind>/version-<int:version>.pdf",
+        views_versions.pack_version_download,
+        name="pack-version-download",
+    ),
 ]

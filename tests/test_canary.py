@@ -1,5 +1,6 @@
-"""A word placed only in exempt material never reaches the public: not through a page, search
-result, feed, calendar, API answer, sitemap or file URL. A member, as the control, finds it."""
+"""A word placed only in exempt material (and in papers waiting for a supplementary agenda, and
+in a withdrawn one) never reaches the public: not through a page, search result, feed, calendar,
+API answer, sitemap or file URL. A member, as the control, finds it."""
 
 from collections import deque
 from html.parser import HTMLParser
@@ -43,6 +44,27 @@ def exempt_material(seed_meeting, make_pdf):
         agenda_item=item4, data=make_pdf(f"Staffing costs for {CANARY} posts"),
         title=f"{CANARY} staffing appendix", is_exempt=True,
     )  # fmt: skip
+    # Waiting for a supplementary agenda: an item and a paper only clerks see until then.
+    waiting = AgendaItem.objects.create(
+        meeting=seed_meeting, number="9", position=100, title=f"{CANARY} late item",
+        is_pending=True,
+    )  # fmt: skip
+    report_create(
+        agenda_item=waiting, data=make_pdf(f"Late {CANARY} paper"), title="Late paper",
+        pending=True,
+    )  # fmt: skip
+    report_create(
+        agenda_item=item4, data=make_pdf(f"Late {CANARY} appendix"),
+        title=f"{CANARY} late appendix", pending=True,
+    )  # fmt: skip
+    # Withdrawn as published in error: nobody sees it.
+    from meetings.publishing import report_withdraw
+
+    wrong = report_create(
+        agenda_item=item4, data=make_pdf(f"Wrongly published {CANARY} names"),
+        title=f"{CANARY} names",
+    )  # fmt: skip
+    report_withdraw(report=wrong, note="Published in error.", by=None)
     july = Minutes.objects.get(meeting__slug="2014-07-07-health-and-well-being-board")
     MinuteItem.objects.create(
         minutes=july, number="11", position=11, title=f"{CANARY} contract", part="private",

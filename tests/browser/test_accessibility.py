@@ -153,6 +153,21 @@ def test_axe_finds_no_violation_in_the_clerks_workspace(page_for, portal_url):
     urls.append(
         portal_url + page.locator("a[href^='/workspace/minutes/']").first.get_attribute("href")
     )
+    # Publishing: a draft's publish page (with its short-notice warning and confirmation), the
+    # supplement, summonses and withdrawal pages of the published seed meeting.
+    from meetings.models import Meeting
+    from reports.models import Report
+
+    draft = Meeting.objects.filter(status=Meeting.Status.DRAFT).first()
+    seed = "/workspace/meetings/2014-09-22-health-and-well-being-board"
+    report = Report.objects.filter(agenda_item__meeting__slug=seed.rsplit("/", 1)[1]).first()
+    urls += [
+        f"{portal_url}/workspace/meetings/{draft.slug}/",
+        f"{portal_url}/workspace/meetings/{draft.slug}/publish/",
+        f"{portal_url}{seed}/supplement/",
+        f"{portal_url}{seed}/summonses/",
+        f"{portal_url}/workspace/documents/{report.pk}/withdraw/",
+    ]
     for url in urls:
         page.goto(url)
         assert page.locator("h1").count() == 1, url

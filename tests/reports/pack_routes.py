@@ -27,6 +27,24 @@ def _status(meeting: str):
     return lambda w: reverse("pack-status", kwargs={"slug": getattr(w, meeting).slug})
 
 
+def _version(meeting: str, kind: str):
+    """The URL of version 1 of a pack, published for the occasion (as publishing would)."""
+
+    def url(w):
+        from reports import packs
+
+        found = getattr(w, meeting)
+        pack_kind = packs.KIND_BY_SLUG[kind]
+        inputs = packs.pack_inputs(meeting=found, kind=pack_kind)
+        pack = packs.pack_publish_version(meeting=found, kind=pack_kind, inputs=inputs)
+        return reverse(
+            "pack-version-download",
+            kwargs={"slug": found.slug, "kind": kind, "version": pack.version},
+        )
+
+    return url
+
+
 def pack_routes(case) -> dict[str, list]:
     return {
         "pack-download": [
@@ -39,5 +57,9 @@ def pack_routes(case) -> dict[str, list]:
         "pack-status": [
             case(_status("seed"), EVERYONE, "published meeting"),
             case(_status("draft"), STAFF, "draft meeting"),
+        ],
+        "pack-version-download": [
+            case(_version("seed", "agenda-pack"), EVERYONE, "a published version"),
+            case(_version("seed", "members-pack"), MEMBERS_AND_STAFF, "members' pack version"),
         ],
     }

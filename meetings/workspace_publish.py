@@ -1,0 +1,245 @@
+"""The clerk's publishing steps: publish the agenda, publish a supplementary agenda, withdraw a
+document, cancel or postpone, preview the packs and see who was sent what. Each view is thin:
+the step itself is a function of ``meetings.publishing``."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_POST
+
+from reports import packs
+from reports.models import Report
+
+from . import publishing
+from .models import AgendaItem, Meeting, Summons
+from .workspace import _meeting, clerk_required
+
+
+def _base_url(request: HttpRequest) -> str:
+    return f"{request.scheme}://{request.get_host()}"
+
+
+class PublishForm(forms.Form):
+    confirm_short_notice = forms.BooleanField(
+        required=False,
+        label="I confirm the agenda is published at short notice, with the chair's agreement",
+    )
+
+
+class SupplementForm(forms.Form):
+    summary = forms.CharField(
+        label="What changed",
+        help_text="One or two sentences for the members and the public, e.g. “Adds the "
+        "report on the Better Care Fund (item 8) and replaces the appendix to item 4.”",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+
+class WithdrawForm(forms.Form):
+    note = forms.CharField(
+        label="Public note (optional)",
+        help_text="Shown on the meeting page beside the date of withdrawal. Say nothing exempt.",
+        required=False,
+        max_length=300,
+    )
+
+
+def _pack_previews(meeting: Meeting) -> list[dict]:
+    material = packs.collect_material(meeting, pending=True)
+    rows = []
+    for kind in packs.VERSIONED_KINDS:
+        try:
+            packs.kind_inputs(material, kind)
+        except packs.PackNotAvailable:
+            continue
+        rows.append({"label": packs.KINDS[kind].label, "slug": packs.KINDS[kind].slug})
+    return rows
+
+
+@clerk_required
+def publish(request: HttpRequest, slug: str) -> HttpResponse:
+    meeting = _meeting(request, slug)
+    if meeting.status != Meeting.Status.DRAFT:
+        messages.info(request, "This meeting is already published.")
+        return redirect("workspace-agenda", slug=meeting.slug)
+    warning = publishing.notice_warning(meeting)
+    form = PublishForm(request.POST if request.method == "POST" else None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = publishing.meeting_publish(
+                meeting=meeting,
+                by=request.user,
+                base_url=_base_url(request),
+                confirm_short_notice=form.cleaned_data["confirm_short_notice"],
+            )
+        except publishing.ShortNotice:
+            error = "Tick the box to confirm publishing at short notice, or publish later."
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            sent = Summons.objects.filter(meeting=meeting, kind=Summons.Kind.SUMMONS).count()
+            messages.success(
+                request,
+                f"Published. The packs are being built and {sent} member"
+                f"{'s were' if sent != 1 else ' was'} sent the summons.",
+            )
+            return redirect("workspace-agenda", slug=meeting.slug)
+    items = AgendaItem.objects.filter(meeting=meeting)
+    return render(
+        request,
+        "workspace/publish.html",
+        {
+            "meeting": meeting,
+            "form": form,
+            "warning": warning,
+            "error": error,
+            "item_count": items.filter(parent__isnull=True).count(),
+            "report_count": Report.objects.current().filter(agenda_item__meeting=meeting).count(),
+            "scans": Report.objects.current().filter(
+                agenda_item__meeting=meeting, has_text_layer=False
+            ),
+            "previews": _pack_previews(meeting),
+            "members": publishing._members(meeting),
+        },
+        status=400 if error else 200,
+    )
+
+
+@clerk_required
+def supplement(request: HttpRequest, slug: str) -> HttpResponse:
+    meeting = _meeting(request, slug)
+    changes = publishing.pending_changes(meeting)
+    form = SupplementForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = publishing.supplement_publish(
+                meeting=meeting,
+                summary=form.cleaned_data["summary"],
+                by=request.user,
+                base_url=_base_url(request),
+            )
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(
+                request,
+                f"Supplementary agenda {made.number} published, with a new version of the "
+                "full pack; the members were sent it.",
+            )
+            return redirect("workspace-agenda", slug=meeting.slug)
+    return render(
+        request,
+        "workspace/supplement.html",
+        {
+            "meeting": meeting,
+            "changes": changes,
+            "form": form,
+            "error": error,
+            "supplements": publishing.supplements_of(meeting),
+            "previews": _pack_previews(meeting) if changes else [],
+        },
+        status=400 if error or (request.method == "POST" and not form.is_valid()) else 200,
+    )
+
+
+@clerk_required
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(
+        Report.objects.filter(
+            agenda_item__meeting__in=Meeting.objects.visible_to(request.user)
+        ).select_related("agenda_item__meeting__committee", "agenda_item__parent"),
+        pk=pk,
+    )
+    meeting = report.agenda_item.meeting
+    form = WithdrawForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            publishing.report_withdraw(
+                report=report, note=form.cleaned_data["note"], by=request.user
+            )
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(
+                request,
+                f"“{report.title}” withdrawn. It is gone from the pages, search and feeds; "
+                "every pack version that held it is being built again without it.",
+            )
+            return redirect("workspace-agenda", slug=meeting.slug)
+    return render(
+        request,
+        "workspace/withdraw.html",
+        {"report": report, "meeting": meeting, "form": form, "error": error},
+        status=400 if error else 200,
+    )
+
+
+@clerk_required
+@require_POST
+def set_status(request: HttpRequest, slug: str) -> HttpResponse:
+    meeting = _meeting(request, slug)
+    try:
+        publishing.meeting_set_status(
+            meeting=meeting, status=request.POST.get("status", ""), by=request.user
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"The meeting is now {meeting.get_status_display().lower()}.")
+    return redirect("workspace-agenda", slug=meeting.slug)
+
+
+@clerk_required
+def preview(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
+    """The pack as it would be published now, pending additions included: for the clerk."""
+    meeting = _meeting(request, slug)
+    pack_kind = packs.KIND_BY_SLUG.get(kind)
+    if pack_kind not in packs.VERSIONED_KINDS:
+        raise Http404("No such pack.")
+    try:
+        inputs = packs.pack_inputs(meeting=meeting, kind=pack_kind, pending=True)
+    except packs.PackNotAvailable as exc:
+        raise Http404(str(exc)) from exc
+    pack = packs.pack_request(meeting=meeting, kind=pack_kind, inputs=inputs)
+    if not pack.is_ready:
+        response = render(
+            request,
+            "packs/not_ready.html",
+            {
+                "pack": pack,
+                "label": f"Preview of the {packs.KINDS[pack_kind].words}",
+                "meeting": meeting,
+                "retry_seconds": 15,
+                "show_error": True,
+            },
+            status=503,
+        )
+        response["Retry-After"] = "15"
+    else:
+        response = FileResponse(
+            pack.file.open("rb"),
+            content_type="application/pdf",
+            filename=f"PREVIEW {packs.pack_download_name(pack)}",
+        )
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@clerk_required
+def summonses(request: HttpRequest, slug: str) -> HttpResponse:
+    meeting = _meeting(request, slug)
+    rows = (
+        Summons.objects.filter(meeting=meeting)
+        .select_related("person")
+        .order_by("-created_at", "email")
+    )
+    return render(request, "workspace/summonses.html", {"meeting": meeting, "rows": rows})
