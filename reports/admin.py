@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import admin
 
-from .models import Report, ReportPage
+from .models import DownloadLog, Report, ReportPage
 from .pdf import inspect_pdf
 from .services import report_create
 
@@ -95,3 +95,31 @@ class ReportAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         if change:
             super().save_related(request, form, formsets, change)
+
+
+@admin.register(DownloadLog)
+class DownloadLogAdmin(admin.ModelAdmin):
+    """Who downloaded which exempt paper: read-only, for clerks and admins (their roles'
+    ``view`` permission). Nobody may add, change or delete a row, so those pages do not exist."""
+
+    list_display = ["at", "username", "kind", "what", "address"]
+    list_filter = ["kind", "at"]
+    search_fields = ["username", "what", "address"]
+    date_hierarchy = "at"
+    list_select_related = ["meeting"]
+
+    def get_urls(self):
+        gone = ("_add", "_delete")
+        return [u for u in super().get_urls() if not (u.name or "").endswith(gone)]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

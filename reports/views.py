@@ -1,39 +1,95 @@
 """Document and pack downloads: the only ways an uploaded or built file leaves the portal.
 
 Who may have what is asked of ``visible_to`` and ``meetings.roles`` (through
-``reports.packs.viewer_may_have``), never decided here.
+``reports.packs.viewer_may_have``), never decided here. How the bytes leave is decided here, in
+``_send_file``, after that check: by Django itself (the default), by nginx (``SENDFILE=nginx``:
+an ``X-Accel-Redirect`` to an internal location), or, with files in S3, by the store: a public
+file through a signed URL that lives ``S3_URL_SECONDS`` (60 s by default), a private one streamed
+through the portal, so that no link to an exempt paper ever exists outside it. Every download of
+an exempt paper is logged (``DownloadLog``).
 """
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from urllib.parse import quote
+
+from django.conf import settings
+from django.core.cache import caches
+from django.core.files.storage import FileSystemStorage
+from django.db.models.fields.files import FieldFile
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.http import http_date
+from django.utils.http import content_disposition_header, http_date
 from django.utils.text import get_valid_filename
 from django.views.decorators.http import require_safe
 
+from boardpapers.cache import generation
 from meetings import roles
 from meetings.models import Meeting
 
 from . import packs
-from .models import Pack, Report
+from .models import DownloadLog, Pack, Report
 
 PACK_RETRY_SECONDS = 15
 PUBLIC_PACK_MAX_AGE = 300
+PUBLIC_REPORT_MAX_AGE = 3600
 
 
-def report_download(request: HttpRequest, pk: int) -> FileResponse:
+def _send_file(file: FieldFile, *, filename: str, public: bool) -> HttpResponse:
+    """The response that hands over a stored PDF, once access has been checked."""
+    storage = file.storage
+    if isinstance(storage, FileSystemStorage):
+        if settings.SENDFILE == "nginx":
+            response = HttpResponse(content_type="application/pdf")
+            response["X-Accel-Redirect"] = settings.SENDFILE_PREFIX + quote(file.name)
+            response["Content-Disposition"] = content_disposition_header(False, filename)
+            return response
+    elif public:
+        # The store sends the bytes; the signed URL is short-lived, so the redirect is not kept.
+        url = storage.url(
+            file.name,
+            parameters={
+                "ResponseContentType": "application/pdf",
+                "ResponseContentDisposition": content_disposition_header(False, filename),
+            },
+        )
+        response = HttpResponseRedirect(url)
+        patch_cache_control(response, private=True, no_store=True)
+        return response
+    return FileResponse(file.open("rb"), content_type="application/pdf", filename=filename)
+
+
+def _cache_headers(response: HttpResponse, *, public: bool, max_age: int) -> None:
+    if response.has_header("Cache-Control"):
+        return  # a signed URL's redirect says no-store already
+    if public:
+        patch_cache_control(response, public=True, max_age=max_age)
+    else:
+        patch_cache_control(response, private=True, no_store=True)
+
+
+@require_safe
+def report_download(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(
         Report.objects.visible_to(request.user).select_related("agenda_item__meeting"), pk=pk
     )
-    filename = get_valid_filename(f"{report.title}.pdf") or "document.pdf"
-    response = FileResponse(
-        report.file.open("rb"), content_type="application/pdf", filename=filename
-    )
-    response["ETag"] = f'"{report.sha256}"'
-    if report.is_exempt_material or not report.agenda_item.meeting.is_public:
-        patch_cache_control(response, private=True, no_store=True)
-    else:
-        patch_cache_control(response, public=True, max_age=3600)
+    exempt = report.is_exempt_material
+    public = not exempt and report.agenda_item.meeting.is_public
+    etag = f'"{report.sha256}"'
+    response = get_conditional_response(request, etag=etag)
+    if response is None:
+        filename = get_valid_filename(f"{report.title}.pdf") or "document.pdf"
+        response = _send_file(report.file, filename=filename, public=public)
+        if exempt:
+            DownloadLog.record(request, report=report)
+    response["ETag"] = etag
+    _cache_headers(response, public=public, max_age=PUBLIC_REPORT_MAX_AGE)
     return response
 
 
@@ -62,37 +118,69 @@ def pack_download(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     pack_kind = packs.KIND_BY_SLUG.get(kind)
     if pack_kind is None:
         raise Http404("No such pack.")
+    remembered = _remembered_public_pack(request, slug, pack_kind)
+    if remembered is not None:
+        return _pack_response(request, remembered, public=True)
     meeting = get_object_or_404(
         Meeting.objects.visible_to(request.user).select_related("committee"), slug=slug
     )
     if not packs.viewer_may_have(meeting=meeting, kind=pack_kind, user=request.user):
         raise Http404("No such pack.")
     try:
-        pack = packs.pack_request(meeting=meeting, kind=pack_kind)
+        pack = packs.pack_for_download(meeting=meeting, kind=pack_kind)
     except packs.PackNotAvailable as exc:
         raise Http404(str(exc)) from exc
     if not pack.is_ready:
         return _pack_not_ready(request, pack)
     public = packs.is_public_pack(pack)
+    if public:
+        _remember_public_pack(request, slug, pack_kind, pack)
+    return _pack_response(request, pack, public=public)
+
+
+def _pack_response(
+    request: HttpRequest, pack: Pack, *, public: bool, filename: str = ""
+) -> HttpResponse:
     etag = f'"{pack.sha256}"'
     last_modified = pack.finished_at.timestamp() if pack.finished_at else None
-    not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
-    if not_modified is None:
-        response = FileResponse(
-            pack.file.open("rb"),
-            content_type="application/pdf",
-            filename=packs.pack_download_name(pack),
-        )
-    else:
-        response = not_modified
+    response = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    if response is None:
+        filename = filename or packs.pack_download_name(pack)
+        response = _send_file(pack.file, filename=filename, public=public)
+        if pack.kind == Pack.Kind.MEMBERS:
+            DownloadLog.record(request, pack=pack)
     response["ETag"] = etag
     if last_modified:
         response["Last-Modified"] = http_date(last_modified)
-    if public:
-        patch_cache_control(response, public=True, max_age=PUBLIC_PACK_MAX_AGE)
-    else:
-        patch_cache_control(response, private=True, no_store=True)
+    _cache_headers(response, public=public, max_age=PUBLIC_PACK_MAX_AGE)
     return response
+
+
+def _remembered_key(request: HttpRequest, slug: str, kind: str) -> str | None:
+    """Which public pack a download gets is worked out from the whole meeting (some twenty
+    queries); for the public it is remembered under the page cache's generation, which any
+    change to the papers replaces, so it is never out of date. Not for signed-in readers."""
+    if settings.PAGE_CACHE_SECONDS <= 0 or request.user.is_authenticated:
+        return None
+    return f"pack-download:{generation()}:{slug}:{kind}"
+
+
+def _remembered_public_pack(request: HttpRequest, slug: str, kind: str) -> Pack | None:
+    key = _remembered_key(request, slug, kind)
+    pack_id = caches["default"].get(key) if key else None
+    if pack_id is None:
+        return None
+    return (
+        Pack.objects.select_related("meeting__committee")
+        .filter(pk=pack_id, state=Pack.State.READY)
+        .first()
+    )
+
+
+def _remember_public_pack(request: HttpRequest, slug: str, kind: str, pack: Pack) -> None:
+    key = _remembered_key(request, slug, kind)
+    if key:
+        caches["default"].set(key, pack.pk, settings.PAGE_CACHE_SECONDS)
 
 
 @require_safe

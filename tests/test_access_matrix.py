@@ -80,6 +80,9 @@ def world(db, make_pdf) -> World:
     public = item4.reports.filter(is_exempt=False).first()
     # Every admin page needs a row of each model to open.
     minute_item = MinuteItem.objects.first()
+    from reports.models import DownloadLog
+
+    DownloadLog.objects.create(username="x", kind="report", what="x")
     Declaration.objects.create(
         minute_item=minute_item, person=Person.objects.first(), interest="Employed by the CCG"
     )
@@ -155,6 +158,14 @@ ROUTES: dict[str, list[Case]] = {
     ),
     "workspace-item-delete": workspace("workspace-item-delete", lambda w: [w.item]),
     "workspace-upload": workspace("workspace-upload", lambda w: [w.item]),
+    "workspace-publish": workspace("workspace-publish", lambda w: [w.draft.slug]),
+    "workspace-supplement": workspace("workspace-supplement", lambda w: [w.seed.slug]),
+    "workspace-status": workspace(
+        "workspace-status", lambda w: [w.seed.slug], {**WORKSPACE, "clerk": 405, "admin": 405}
+    ),
+    "workspace-preview": workspace("workspace-preview", lambda w: [w.draft.slug, "agenda-pack"]),
+    "workspace-summonses": workspace("workspace-summonses", lambda w: [w.seed.slug]),
+    "workspace-withdraw": workspace("workspace-withdraw", lambda w: [w.public_report]),
     "workspace-thumbnail": workspace("workspace-thumbnail", lambda w: [w.public_report]),
     "workspace-minutes": workspace("workspace-minutes", lambda w: [w.minutes_meeting.slug])
     + workspace("workspace-minutes", lambda w: [w.seed.slug]),

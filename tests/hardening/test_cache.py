@@ -1,0 +1,248 @@
+# ruff: noqa: F811  (exempt_material is a fixture of tests/test_canary.py)
+"""The public's pages come from a shared cache; a signed-in reader's never do, and any change
+to the papers shows on the public's next request (boardpapers/cache.py)."""
+
+from __future__ import annotations
+
+import pickle
+import socket
+import zlib
+from pathlib import Path
+
+import pytest
+from django.core.cache import caches
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from boardpapers.cache import cache_from_url
+from meetings.models import AgendaItem, Meeting
+from reports.services import report_create
+from tests.test_canary import CANARY, crawl, exempt_material  # noqa: F401  (a fixture)
+
+pytestmark = pytest.mark.django_db
+SEED = "/meetings/2014-09-22-health-and-well-being-board/"
+MINUTES = "/meetings/2014-07-07-health-and-well-being-board/minutes/"
+
+
+def _redis_up() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.2):
+            return True
+    except OSError:
+        return False
+
+
+BACKENDS = {
+    "locmem": lambda tmp: "locmem://",
+    "file": lambda tmp: f"file://{tmp}/cache",
+    "redis": lambda tmp: "redis://127.0.0.1:6379/15",
+}
+
+
+@pytest.fixture(params=["locmem", "file", "redis"])
+def page_cache(request, settings, tmp_path):
+    """The page cache turned on, on each kind of shared cache the README offers."""
+    if request.param == "redis" and not _redis_up():
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    settings.CACHES = {"default": cache_from_url(BACKENDS[request.param](tmp_path))}
+    settings.PAGE_CACHE_SECONDS = 600
+    caches["default"].clear()
+    yield caches["default"]
+    caches["default"].clear()
+
+
+def get(client: Client, url: str):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    return response, len(queries)
+
+
+def test_the_second_anonymous_request_comes_from_the_cache(page_cache, client):
+    first, first_queries = get(client, SEED)
+    second, second_queries = get(client, SEED)
+    assert first.status_code == second.status_code == 200
+    assert first["X-Page-Cache"] == "miss" and second["X-Page-Cache"] == "hit"
+    assert first_queries > 0 and second_queries == 0
+    assert second.content == first.content
+    assert set(second["Cache-Control"].split(", ")) == {"public", "max-age=60"}
+    assert second["Content-Security-Policy"] == first["Content-Security-Policy"]
+
+
+def test_a_cached_page_answers_a_conditional_request_with_304(page_cache, client):
+    etag = client.get(SEED)["ETag"]
+    again = client.get(SEED, headers={"if-none-match": etag})
+    assert again.status_code == 304
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/", MINUTES, "/search/?q=better+care", "/meetings/?committee=health-and-well-being-board"],
+)
+def test_public_pages_and_public_search_results_are_cached(page_cache, client, url):
+    assert client.get(url)["X-Page-Cache"] == "miss"
+    assert client.get(url)["X-Page-Cache"] == "hit"
+
+
+def test_the_query_string_is_part_of_the_key(page_cache, client):
+    client.get("/search/?q=better+care")
+    other = client.get("/search/?q=minutes")
+    assert other["X-Page-Cache"] == "miss"
+    assert "better care" not in other.content.decode().lower().split("results for")[0]
+
+
+def test_editing_an_item_shows_on_the_next_anonymous_request(page_cache, client, seed_meeting):
+    assert "Better Care Fund" in client.get(SEED).content.decode()
+    item = AgendaItem.objects.get(meeting=seed_meeting, number="4", parent=None)
+    item.title = "Pooled budget for adult social care"
+    item.save()
+    page = client.get(SEED)
+    assert page["X-Page-Cache"] == "miss"
+    assert "Pooled budget for adult social care" in page.content.decode()
+
+
+def test_a_new_paper_shows_on_the_next_anonymous_request(
+    page_cache, client, seed_meeting, make_pdf
+):
+    client.get(SEED)
+    item = AgendaItem.objects.get(meeting=seed_meeting, number="4", parent=None)
+    report_create(agenda_item=item, data=make_pdf("late paper"), title="Late paper on carers")
+    assert "Late paper on carers" in client.get(SEED).content.decode()
+
+
+def test_cancelling_a_meeting_shows_on_the_next_anonymous_request(page_cache, client, seed_meeting):
+    client.get("/")
+    client.get(SEED)
+    seed_meeting.status = Meeting.Status.CANCELLED
+    seed_meeting.save()
+    assert "ancelled" in client.get(SEED).content.decode()
+
+
+def test_a_withdrawn_paper_leaves_the_cached_page(page_cache, client, seed_meeting, clerk):
+    from meetings.publishing import report_withdraw
+
+    item = AgendaItem.objects.get(meeting=seed_meeting, number="4", parent=None)
+    report = item.reports.filter(is_exempt=False).first()
+    assert report.get_download_url() in client.get(SEED).content.decode()
+    report_withdraw(report=report, note="Published in error.", by=clerk)
+    assert report.get_download_url() not in client.get(SEED).content.decode()
+
+
+def test_a_deleted_item_leaves_the_cached_page(page_cache, client, seed_meeting):
+    item = AgendaItem.objects.filter(meeting=seed_meeting, parent=None).order_by("-position")[0]
+    assert item.title in client.get(SEED).content.decode()
+    item.delete()
+    assert item.title not in client.get(SEED).content.decode()
+
+
+def test_a_members_page_is_private_and_never_read_from_or_written_to_the_cache(
+    page_cache, client_as, exempt_material
+):
+    anonymous, member = client_as("anonymous"), client_as("member")
+    public_page = anonymous.get(SEED)
+    assert public_page["X-Page-Cache"] == "miss"
+    entries = len(_cached_bodies(page_cache))
+    for _ in range(2):
+        page = member.get(SEED)
+        assert "X-Page-Cache" not in page
+        assert f"{CANARY} evaluation" in page.content.decode()
+        assert "public" not in page["Cache-Control"]
+        assert "private" in page["Cache-Control"] and "no-store" in page["Cache-Control"]
+    assert len(_cached_bodies(page_cache)) == entries
+    again = anonymous.get(SEED)
+    assert again["X-Page-Cache"] == "hit" and CANARY not in again.content.decode()
+
+
+def test_a_member_first_leaves_nothing_for_the_public(page_cache, client_as, exempt_material):
+    client_as("member").get(SEED)
+    page = client_as("anonymous").get(SEED)
+    assert page["X-Page-Cache"] == "miss"
+    assert CANARY not in page.content.decode()
+
+
+def test_a_request_with_any_session_cookie_bypasses_the_cache(page_cache, client):
+    client.get(SEED)
+    client.cookies["sessionid"] = "not-a-session"
+    page = client.get(SEED)
+    assert "X-Page-Cache" not in page
+    assert "public" not in page["Cache-Control"]
+
+
+def _cached_bodies(cache) -> list[bytes]:
+    """Every page body in the cache, whichever backend holds it."""
+    bodies = []
+    kind = type(cache).__name__
+    if kind == "LocMemCache":
+        values = [pickle.loads(v) for v in cache._cache.values()]
+    elif kind == "FileBasedCache":
+        values = []
+        for path in Path(cache._dir).glob("*.djcache"):
+            with open(path, "rb") as handle:
+                pickle.load(handle)  # expiry
+                values.append(pickle.loads(zlib.decompress(handle.read())))
+    else:  # redis
+        client = cache._cache.get_client()
+        values = [cache._cache._serializer.loads(client.get(k)) for k in client.keys("*")]
+    for value in values:
+        if isinstance(value, tuple) and len(value) == 3:
+            bodies.append(value[2])
+    return bodies
+
+
+def test_the_canary_never_reaches_a_cached_page(page_cache, client_as, exempt_material):
+    """Members and the public crawl the site in turns; nothing the cache holds, and nothing
+    the public is served, carries the word that is only in exempt papers."""
+    member, anonymous = client_as("member"), client_as("anonymous")
+    crawl(member, limit=60)
+    public = crawl(anonymous, limit=60)
+    member_again = crawl(member, limit=60)
+    public_again = crawl(anonymous, limit=60)
+    assert any(CANARY.encode() in body for _, body in member_again.values())
+    for bodies in (public, public_again):
+        leaks = [
+            u for u, (_, body) in bodies.items() if CANARY.encode() in body and CANARY not in u
+        ]
+        assert leaks == []
+    cached = _cached_bodies(page_cache)
+    assert len(cached) > 20
+    assert not [body for body in cached if CANARY.encode() in body and b"0 results for" not in body]
+
+
+def test_errors_and_private_answers_are_not_cached(page_cache, client):
+    missing = client.get("/meetings/no-such-meeting/")
+    assert missing.status_code == 404 and "X-Page-Cache" not in missing
+    status = client.get(f"{SEED}packs/status/")
+    assert "X-Page-Cache" not in status
+    assert "private" in status["Cache-Control"]
+    assert len(_cached_bodies(page_cache)) == 0
+
+
+def test_losing_the_generation_loses_every_page(page_cache, client):
+    client.get(SEED)
+    page_cache.clear()
+    assert client.get(SEED)["X-Page-Cache"] == "miss"
+
+
+def test_the_cache_is_off_unless_configured(client, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    assert "X-Page-Cache" not in client.get(SEED)
+    assert "X-Page-Cache" not in client.get(SEED)
+
+
+@pytest.mark.parametrize(
+    ("url", "backend", "location"),
+    [
+        ("file:///var/lib/papers/cache", "filebased.FileBasedCache", "/var/lib/papers/cache"),
+        ("redis://127.0.0.1:6379/1", "redis.RedisCache", "redis://127.0.0.1:6379/1"),
+        ("db://page_cache", "db.DatabaseCache", "page_cache"),
+    ],
+)
+def test_cache_url_names_a_backend(url, backend, location):
+    entry = cache_from_url(url)
+    assert entry["BACKEND"].endswith(backend)
+    assert entry["LOCATION"] == location
+
+
+def test_an_unknown_cache_url_is_refused():
+    with pytest.raises(ValueError, match="unknown kind of cache"):
+        cache_from_url("memcache://127.0.0.1")
