@@ -5,6 +5,7 @@ Production sets ``SECRET_KEY``, ``ALLOWED_HOSTS``, ``DATABASE_URL`` and ``HTTPS=
 ``manage.py check --deploy`` then reports nothing (see README, "Deploying").
 """
 
+import datetime as dt
 import os
 import secrets
 import sys
@@ -62,20 +63,35 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "meetings",
     "reports",
+    # Sign-in security (issue #7): throttling, two-factor sign-in for clerks and admins.
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    # The project itself: sign-in security (boardpapers/accounts), the page cache's
+    # invalidation in every process, the demo_totp command and the device admin.
+    "boardpapers",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Whole pages for the public from a shared cache; never for a signed-in request (cache.py).
+    "boardpapers.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     # ETag on every page and 304 for a conditional request that matches.
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Which second factor this session passed; clerks and admins without one reach only the
+    # public site until they enter their code (boardpapers/accounts/middleware.py).
+    "django_otp.middleware.OTPMiddleware",
+    "boardpapers.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes asks: turns a refused sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "boardpapers.urls"
@@ -215,6 +231,71 @@ if HTTPS:
     if env_bool("BEHIND_PROXY"):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Sign-in security (issue #7). Wrong passwords are counted per user name AND address, so an
+# attacker can lock only that pair out, and only for the cool-off; password resets still work.
+BEHIND_PROXY = env_bool("BEHIND_PROXY")
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = int(os.environ.get("SIGN_IN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("SIGN_IN_COOLOFF_MINUTES", "15")))
+# The cool-off runs from the last wrong password, not from the last try while locked out, so
+# the lockout page can say when to try again.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "boardpapers.accounts.views.locked_out"
+# Behind a proxy, the address the proxy saw (the last X-Forwarded-For entry), else REMOTE_ADDR.
+AXES_CLIENT_IP_CALLABLE = "boardpapers.accounts.throttling.client_address"
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+# Two-factor sign-in (TOTP) is required of clerks and admins; the issuer names the portal in
+# the authenticator app.
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Committee papers")
+# Uploaded PDFs are read in a child process with these limits (reports/pdf.py).
+PDF_READ_SECONDS = int(os.environ.get("PDF_READ_SECONDS", "60"))
+PDF_READ_MEMORY_MB = int(os.environ.get("PDF_READ_MEMORY_MB", "1024"))
+
+# Production serving (issue #7): where files are stored, how downloads leave, the page cache.
+if os.environ.get("STORAGE", "local").strip().lower() == "s3":
+    # Any S3-compatible store (AWS, MinIO, Ceph, ...). Files stay private: no public ACL; a
+    # public file is handed out as a short-lived signed URL, a private one through the portal.
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("S3_BUCKET", ""),
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("S3_REGION") or None,
+            "access_key": os.environ.get("S3_ACCESS_KEY_ID", ""),
+            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY", ""),
+            "location": os.environ.get("S3_PREFIX", ""),
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": int(os.environ.get("S3_URL_SECONDS", "60")),
+            "file_overwrite": False,
+        },
+    }
+# SENDFILE=nginx: after the access check, the portal answers with X-Accel-Redirect and nginx
+# sends the file from an `internal` location that maps SENDFILE_PREFIX onto MEDIA_ROOT.
+SENDFILE = os.environ.get("SENDFILE", "").strip().lower()
+SENDFILE_PREFIX = "/" + os.environ.get("SENDFILE_PREFIX", "/protected/").strip("/") + "/"
+# Shared by every gunicorn worker and the task worker: a folder under VAR_DIR by default,
+# Redis with CACHE_URL=redis://127.0.0.1:6379/1 (see boardpapers/cache.py, cache_from_url).
+from boardpapers.cache import cache_from_url  # noqa: E402
+
+CACHES = {
+    "default": cache_from_url(
+        os.environ.get("CACHE_URL") or ("locmem://" if TESTING else f"file://{VAR_DIR / 'cache'}")
+    )
+}
+# Seconds a public page is kept in the cache (0: off; off in tests unless a test turns it on),
+# and the max-age browsers and proxies are told for it.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0" if TESTING else "600"))
+PAGE_CACHE_MAX_AGE = int(os.environ.get("PAGE_CACHE_MAX_AGE", "60"))
+# A pack build running longer than this is taken for one whose worker died, and queued again.
+PACK_BUILD_STALE_MINUTES = float(os.environ.get("PACK_BUILD_STALE_MINUTES", "10"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -224,5 +305,7 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         # WeasyPrint's font subsetting logs every table at INFO.
         "fontTools": {"level": "WARNING"},
+        # django-axes logs every sign-in at INFO; lockouts and wrong passwords are WARNING.
+        "axes": {"level": "WARNING"},
     },
 }

@@ -2,10 +2,15 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from boardpapers.accounts import views as account_views
+
 urlpatterns = [
     path("", include("meetings.urls")),
     path("", include("reports.urls")),
-    path("sign-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("", include("meetings.moderngov.urls")),
+    path("sign-in/", account_views.SignInView.as_view(), name="login"),
+    path("sign-in/code/", account_views.verify, name="two-factor"),
+    path("sign-in/set-up-code/", account_views.setup, name="two-factor-setup"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
     path(
@@ -15,7 +20,7 @@ urlpatterns = [
     ),
     path(
         "password-reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        account_views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(

@@ -50,6 +50,12 @@ DEMO_ACCOUNTS = [
     ("demo-member", roles.MEMBER, "member-demo-papers-2014"),
     ("demo-admin", roles.ADMIN, "admin-demo-papers-2014"),
 ]
+# Clerks and admins sign in with a code as well. The demo ones have these published
+# authenticator secrets (README); `manage.py demo_totp` prints their current codes.
+DEMO_TOTP_SECRETS = {
+    "demo-clerk": "DEMO CLER KTOT PSEC RETF ORTH EPOR TAL2",
+    "demo-admin": "DEMO ADMI NTOT PSEC RETF ORTH EPOR TAL2",
+}
 
 
 @dataclass
@@ -82,15 +88,19 @@ def _load_people(data: dict) -> dict[str, Person]:
     people = {}
     for row in data["people"]:
         base = slugify(f"{row['forenames']} {row['surname']}") or slugify(row["key"])
+        slug = _unique_person_slug(base)
         people[row["key"]] = Person.objects.create(
             honorific=row.get("honorific") or "",
             forenames=row.get("forenames") or "",
             surname=row["surname"],
             display_name=row["display_name"],
-            slug=_unique_person_slug(base),
+            slug=slug,
             job_title=row.get("job_title") or "",
             organisation=row.get("organisation") or "",
-            email=row.get("email") or "",
+            # The seed prints no member's e-mail: the demo gives each one at example.org (a
+            # domain reserved for examples, which never delivers), so summonses have somewhere
+            # to go.
+            email=row.get("email") or f"{slug}@example.org",
             telephone=row.get("telephone") or "",
         )
     return people
@@ -361,6 +371,10 @@ def ensure_demo_accounts() -> list[tuple[str, str, str]]:
         user.is_active = True
         user.save()
         user_set_role(user=user, role=role)
+        if username in DEMO_TOTP_SECRETS:
+            from boardpapers.accounts.twofactor import device_set_secret
+
+            device_set_secret(user=user, secret=DEMO_TOTP_SECRETS[username])
         lines.append((role, username, password))
     return lines
 

@@ -24,10 +24,13 @@ CLERK_MODELS = {
         "resolution",
         "declaration",
     ],
-    "reports": ["report", "reportpage"],
+    # The log of who downloaded which exempt paper: read-only in the staff pages.
+    "reports": ["report", "reportpage", "downloadlog"],
 }
 ADMIN_EXTRA_MODELS = {
     "auth": ["user", "group"],
+    # Deleting a lost phone's device makes its owner set up a new one at the next sign-in.
+    "otp_totp": ["totpdevice"],
     "meetings": ["portalsettings"],
     "django_tasks_db": ["dbtaskresult"],
 }
@@ -54,16 +57,35 @@ def role_of(user: User | AnonymousUser) -> str | None:
     return None
 
 
+def requires_second_factor(user: User | AnonymousUser) -> bool:
+    """Clerks, admins and anyone else with staff access sign in with a code as well."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_staff or role_of(user) in (CLERK, ADMIN)
+
+
+def awaits_second_factor(user: User | AnonymousUser) -> bool:
+    """Signed in with the password but not yet with the code: such a session is treated as the
+    public's. A request's user carries ``is_verified`` (django-otp's middleware); a user loaded
+    anywhere else (a task, a command) has no session to check."""
+    is_verified = getattr(user, "is_verified", None)
+    return is_verified is not None and requires_second_factor(user) and not is_verified()
+
+
+def _acting_role(user: User | AnonymousUser) -> str | None:
+    return None if awaits_second_factor(user) else role_of(user)
+
+
 def sees_exempt(user: User | AnonymousUser) -> bool:
     """Members, clerks and admins may read exempt (private) papers of published meetings."""
-    return role_of(user) is not None
+    return _acting_role(user) is not None
 
 
 def sees_unpublished(user: User | AnonymousUser) -> bool:
     """Only clerks and admins see what has not been published yet."""
-    return role_of(user) in (CLERK, ADMIN)
+    return _acting_role(user) in (CLERK, ADMIN)
 
 
 def works_on_meetings(user: User | AnonymousUser) -> bool:
     """Clerks and admins build agendas, upload papers, publish and write minutes."""
-    return role_of(user) in (CLERK, ADMIN)
+    return _acting_role(user) in (CLERK, ADMIN)

@@ -62,10 +62,26 @@ def client_as(client, member, clerk, admin_user):
     def make(role: str) -> Client:
         new = Client()
         if role != "anonymous":
-            new.force_login(users[role])
+            sign_in(new, users[role])
         return new
 
     return make
+
+
+def sign_in(client, user) -> None:
+    """Sign a test client in as this user; a clerk or admin also as having entered their
+    sign-in code (django-otp's session key for a confirmed authenticator device)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.force_login(user)
+    if roles.requires_second_factor(user):
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="Test authenticator")
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
 
 
 @functools.cache

@@ -1,8 +1,9 @@
 """Browser tests: Debian's chromium driven by Playwright, against the portal served in-process.
 
 The server is started once per session on the test database, which holds the demo data and the
-demo accounts (loaded by tests/conftest.py). Tests here read; they do not write through the ORM,
-so on PostgreSQL the server's own connection sees everything they rely on.
+demo accounts (loaded by tests/conftest.py). It serves each request on the test's own database
+connection, so what a test sets up through the ORM is what the browser sees, and what the browser
+changes is rolled back with the test, on SQLite and on PostgreSQL alike.
 """
 
 from __future__ import annotations
@@ -62,13 +63,27 @@ def portal_url(django_db_setup, django_db_blocker):
             with self.lock:
                 return super().__call__(environ, start_response)
 
+    from django.core.servers.basehttp import ThreadedWSGIServer
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    class KeepConnections(ThreadedWSGIServer):
+        def _close_connections(self):
+            """Django closes every connection after each request: not the shared one."""
+
+    class ServerThread(LiveServerThread):
+        server_class = KeepConnections
+
     with django_db_blocker.unblock():
-        shared = {
-            c.alias: c for c in connections.all() if c.vendor == "sqlite" and c.is_in_memory_db()
-        }
+        # The server shares the test's connection, on PostgreSQL too: what a test sets up is
+        # what the server sees, and what the browser writes is rolled back with the test.
+        shared = {c.alias: c for c in connections.all()}
         for connection in shared.values():
             connection.inc_thread_sharing()
-        thread = LiveServerThread("127.0.0.1", OneAtATime, connections_override=shared)
+        # A request must not close that connection (it is inside the test's transaction).
+        request_started.disconnect(close_old_connections)
+        request_finished.disconnect(close_old_connections)
+        thread = ServerThread("127.0.0.1", OneAtATime, connections_override=shared)
         thread.daemon = True
         thread.start()
         thread.is_ready.wait()
@@ -79,6 +94,8 @@ def portal_url(django_db_setup, django_db_blocker):
     yield f"http://127.0.0.1:{thread.port}"
     hosts.disable()
     thread.terminate()
+    # The signals stay disconnected: this is the end of the session, and a request thread still
+    # finishing must not close a connection it no longer shares.
     for connection in shared.values():
         connection.dec_thread_sharing()
 
@@ -93,6 +110,25 @@ def browser():
         )
         yield browser
         browser.close()
+
+
+def sign_in_code(username: str) -> str:
+    """The code the demo account's authenticator app shows, as the portal will take it: a code
+    works once, so after a sign-in in this time step the next step's code is used (the portal
+    accepts one step either side), or the helper waits for a new step."""
+    import time
+
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from meetings.demo import DEMO_TOTP_SECRETS
+    from tests.hardening.totp import totp_code
+
+    last_used = TOTPDevice.objects.get(user__username=username, confirmed=True).last_t
+    now = int(time.time() // 30)
+    if last_used > now:  # both this step's code and the next one are used: wait for a new step
+        time.sleep(30 - time.time() % 30 + 0.5)
+        now = int(time.time() // 30)
+    return totp_code(DEMO_TOTP_SECRETS[username], offset=max(0, last_used + 1 - now))
 
 
 @pytest.fixture
@@ -113,6 +149,10 @@ def page_for(browser, portal_url, db):
             page.fill("#id_username", f"demo-{role}")
             page.fill("#id_password", f"{role}-demo-papers-2014")
             page.click("main button[type=submit]")
+            if role in ("clerk", "admin"):
+                page.wait_for_url(f"{portal_url}/sign-in/code/**")
+                page.fill("#id_code", sign_in_code(f"demo-{role}"))
+                page.click("main button[type=submit]")
             page.wait_for_url(f"{portal_url}/")
         return page
 

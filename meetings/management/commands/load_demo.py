@@ -31,3 +31,7 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"Demo {role:<6}  user name: {username:<12}  password: {password}"
                 )
+            self.stdout.write(
+                "The clerk and the admin also enter a code from an authenticator app: "
+                "`manage.py demo_totp` prints the current ones."
+            )
