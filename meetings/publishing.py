@@ -75,6 +75,10 @@ def notice_warning(meeting: Meeting, *, today: dt.date | None = None) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
+def _day(meeting: Meeting) -> str:
+    return long_date(timezone.localtime(meeting.start).date())
+
+
 def _members(meeting: Meeting) -> list:
     on = timezone.localtime(meeting.start).date()
     people = {}
@@ -201,7 +205,7 @@ def meeting_publish(
         sent = _summon(
             meeting=meeting,
             kind=Summons.Kind.SUMMONS,
-            subject=f"Summons: {meeting.committee.name}, {long_date(meeting.start.date())}",
+            subject=f"Summons: {meeting.committee.name}, {_day(meeting)}",
             intro=f"You are summoned to attend the meeting of the {meeting.committee.name}.",
             base_url=base_url,
         )
@@ -307,10 +311,7 @@ def supplement_publish(*, meeting: Meeting, summary: str, by, base_url: str) -> 
         sent = _summon(
             meeting=meeting,
             kind=Summons.Kind.SUPPLEMENT,
-            subject=(
-                f"Supplementary agenda {number}: {meeting.committee.name}, "
-                f"{long_date(meeting.start.date())}"
-            ),
+            subject=(f"Supplementary agenda {number}: {meeting.committee.name}, {_day(meeting)}"),
             intro=f"Supplementary agenda {number} has been published. {summary}\n\n"
             + "\n".join(f"- {line}" for line in changes),
             base_url=base_url,

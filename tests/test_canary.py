@@ -135,3 +135,35 @@ def test_a_member_finds_the_canary(client_as, exempt_material):
         download = member.get(report.get_download_url())
         assert download.status_code == 200
         assert "public" not in download["Cache-Control"]
+
+
+def test_the_canary_is_gone_again_once_its_item_is_switched_back_to_private(
+    client, clerk, exempt_material, settings
+):
+    """With the page cache on: switched to public, the item's words reach the public (so the
+    cache and the search index did follow); switched back to private, they are gone again
+    from every page, search result, feed and pack."""
+    from meetings import services
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "canary-switch",
+        }
+    }
+    settings.PAGE_CACHE_SECONDS = 600
+    item = AgendaItem.objects.get(title="Community Equipment Contract")
+
+    def leaks() -> list[str]:
+        return [
+            url
+            for url, (_, body) in crawl(client).items()
+            if CANARY.encode() in body and CANARY not in url
+        ]
+
+    assert leaks() == []  # and the public pages are now in the cache
+    services.agenda_item_update(item=item, by=clerk, part="public", exemption_paragraph=None)
+    assert "/meetings/2014-09-22-health-and-well-being-board/" in leaks()
+    services.agenda_item_update(item=item, by=clerk, part="private", exemption_paragraph=3)
+    assert leaks() == []
+    assert "0 results for" in client.get("/search/?q=" + CANARY).content.decode()
