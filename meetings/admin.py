@@ -78,6 +78,7 @@ class AgendaItemAdmin(admin.ModelAdmin):
     search_fields = ["title", "meeting__committee__name"]
     autocomplete_fields = ["meeting", "parent"]
     raw_id_fields = ["previous_minutes"]
+    readonly_fields = ["is_pending"]  # a supplementary agenda publishes it
 
     def get_inlines(self, request, obj):
         from reports.admin import ReportInline

@@ -239,7 +239,7 @@ def pending_changes(meeting: Meeting) -> list[str]:
         if report.is_exempt_material:
             # This line is public: an exempt paper is counted, never named.
             lines.append(f"An exempt paper for members added to {where}")
-        elif report.replaces_id:
+        elif report.replaces_id and not report.replaces.is_exempt_material:
             lines.append(f"“{report.title}” replaces “{report.replaces.title}” ({where})")
         else:
             lines.append(f"“{report.title}” added to {where}")
@@ -254,18 +254,19 @@ def supplement_publish(*, meeting: Meeting, summary: str, by, base_url: str) -> 
     from reports.models import Report
 
     summary = (summary or "").strip()
-    if meeting.status == Meeting.Status.DRAFT:
-        raise ValidationError("This meeting is not published yet: publish the agenda itself.")
-    changes = pending_changes(meeting)
-    if not changes:
-        raise ValidationError(
-            "Nothing has been added since the agenda was published, so there is no "
-            "supplementary agenda to publish."
-        )
     if not summary:
         raise ValidationError("Say in a sentence what the supplementary agenda changes.")
     with transaction.atomic():
+        # Locked first, so a second press of the button finds nothing left to publish.
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if meeting.status == Meeting.Status.DRAFT:
+            raise ValidationError("This meeting is not published yet: publish the agenda itself.")
+        changes = pending_changes(meeting)
+        if not changes:
+            raise ValidationError(
+                "Nothing has been added since the agenda was published, so there is no "
+                "supplementary agenda to publish."
+            )
         number = (
             Supplement.objects.filter(meeting=meeting).order_by("-number").first().number + 1
             if Supplement.objects.filter(meeting=meeting).exists()
@@ -337,15 +338,18 @@ def report_withdraw(*, report, note: str, by):
     from reports import packs
     from reports.models import Report
 
-    if report.withdrawn_at is not None:
-        raise ValidationError("This document has already been withdrawn.")
     note = (note or "").strip()
     with transaction.atomic():
+        # The meeting is locked as a supplement locks it, so a supplement being published at
+        # the same moment cannot freeze a version that still holds this paper.
+        Meeting.objects.select_for_update().get(pk=report.agenda_item.meeting_id)
         report = (
             Report.objects.select_for_update()
             .select_related("agenda_item__meeting")
             .get(pk=report.pk)
         )
+        if report.withdrawn_at is not None:
+            raise ValidationError("This document has already been withdrawn.")
         now = timezone.now()
         report.withdrawn_at = now
         report.withdrawn_by = by if getattr(by, "pk", None) else None
@@ -426,6 +430,6 @@ def supplements_of(meeting: Meeting):
 def withdrawn_documents(meeting: Meeting):
     from reports.models import Report
 
-    return Report.objects.filter(agenda_item__meeting=meeting, withdrawn_at__isnull=False).order_by(
-        "withdrawn_at"
-    )
+    return Report.objects.filter(
+        agenda_item__meeting=meeting, withdrawn_at__isnull=False, is_pending=False
+    ).order_by("withdrawn_at")

@@ -223,6 +223,12 @@ def agenda_item_add(*, meeting: Meeting, parent: AgendaItem | None = None, by: U
     """Add an item at the end of its level. On a published agenda it waits, seen only by
     clerks, until a supplementary agenda publishes it."""
     position = _siblings(meeting, parent.pk if parent else None).count() + 1
+    if parent is not None and parent.is_private:
+        # A sub-item of private business is private business, with its parent's reason.
+        fields["part"] = Part.PRIVATE
+        fields["exemption_paragraph"] = fields.get("exemption_paragraph") or (
+            parent.exemption_paragraph
+        )
     item = AgendaItem(
         meeting=meeting,
         parent=parent,
@@ -251,6 +257,14 @@ def agenda_item_update(*, item: AgendaItem, by: User, **fields) -> AgendaItem:
         item.exemption_paragraph = None
     item.full_clean()
     item.save()
+    if item.part == Part.PRIVATE and before["part"] != Part.PRIVATE and item.meeting.is_public:
+        # The public packs published before must not keep what is now private.
+        from reports.packs import packs_follow_privacy
+
+        packs_follow_privacy(
+            meeting=item.meeting,
+            note=f"Reissued on {ordinal_date(timezone.localdate())}: an item was made private.",
+        )
     audit_record(
         user=by, action="agenda_item.update", obj=item, meeting=item.meeting,
         before=before, after=snapshot(item, AGENDA_FIELDS),

@@ -52,6 +52,14 @@ class ReportAdmin(admin.ModelAdmin):
     search_fields = ["title", "author", "sha256"]
     raw_id_fields = ["agenda_item"]
     readonly_fields = [
+        # Pending, replaced and withdrawn change only through the workspace's publishing
+        # steps, which rebuild the packs and tell the members.
+        "is_pending",
+        "replaces",
+        "superseded_at",
+        "withdrawn_at",
+        "withdrawn_by",
+        "withdrawal_note",
         "file",
         "original_filename",
         "sha256",

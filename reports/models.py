@@ -31,7 +31,11 @@ class ReportQuerySet(models.QuerySet):
             agenda_item__is_pending=False,
         )
         if not roles.sees_exempt(user):
-            qs = qs.exclude(is_exempt=True).exclude(agenda_item__part=Part.PRIVATE)
+            qs = (
+                qs.exclude(is_exempt=True)
+                .exclude(agenda_item__part=Part.PRIVATE)
+                .exclude(agenda_item__parent__part=Part.PRIVATE)
+            )
         return qs
 
     def current(self) -> ReportQuerySet:
@@ -40,7 +44,9 @@ class ReportQuerySet(models.QuerySet):
 
     def public(self) -> ReportQuerySet:
         """What may go into a public pack: no exempt report, nothing of a private item."""
-        return self.filter(is_exempt=False, agenda_item__part=Part.PUBLIC)
+        return self.filter(is_exempt=False, agenda_item__part=Part.PUBLIC).exclude(
+            agenda_item__parent__part=Part.PRIVATE
+        )
 
 
 class Report(models.Model):
@@ -123,7 +129,9 @@ class Report(models.Model):
     @property
     def is_exempt_material(self) -> bool:
         """Exempt in its own right or by sitting under a private item."""
-        return self.is_exempt or self.agenda_item.is_private
+        item = self.agenda_item
+        parent_private = item.parent is not None and item.parent.is_private
+        return self.is_exempt or item.is_private or parent_private
 
     def get_download_url(self) -> str:
         return reverse("report-download", kwargs={"pk": self.pk})

@@ -1363,36 +1363,95 @@ def _without_documents(inputs: dict, keys: set[str], note: str) -> dict:
     return out
 
 
+def _reissue(pack: Pack, inputs: dict, files: list[str]) -> Pack | None:
+    """Replace a pack by one built from these inputs: a published version keeps its number
+    (it is built again and frozen once built); an unpublished build is simply forgotten."""
+    files.append(pack.file.name)
+    version, kind, meeting_id = pack.version, pack.kind, pack.meeting_id
+    pack.delete()
+    if version is None:
+        return None
+    # Two versions reissued the same way must not collide on their inputs.
+    inputs = {**inputs, "reissued_version": version}
+    if kind == Pack.Kind.SUPPLEMENT and not inputs.get("documents"):
+        inputs["notes"] = []
+    new = _new_pack(
+        Meeting.objects.get(pk=meeting_id),
+        kind,
+        inputs,
+        inputs_hash(inputs),
+        now=timezone.now(),
+        version=version,
+    )
+    _enqueue(new)
+    return new
+
+
 def packs_withdraw_document(*, report: Report, note: str) -> list[Pack]:
     """Take a withdrawn document out of every pack of its meeting. A published version is
     built again under the same version number without it (saying so on its front sheet) and
     the old file is deleted; an unpublished build is simply forgotten. Call inside the
     withdrawing transaction."""
     key = f"r{report.pk}"
-    reissued = []
-    files = []
+    reissued, files = [], []
     for pack in Pack.objects.select_for_update().filter(meeting_id=report.agenda_item.meeting_id):
         docs = pack.inputs.get("documents", []) + pack.inputs.get("exempt_documents", [])
-        if not any(d.get("key") == key for d in docs):
+        if any(d.get("key") == key for d in docs):
+            new = _reissue(pack, _without_documents(pack.inputs, {key}, note), files)
+            if new:
+                reissued.append(new)
+    transaction.on_commit(lambda: [_delete_unused_file(name) for name in files])
+    return reissued
+
+
+def packs_follow_privacy(*, meeting: Meeting, note: str) -> list[Pack]:
+    """After an item of a published agenda is made private (or a paper exempt), the public
+    packs published before hold what the public may no longer read: each such version is built
+    again under its number without those papers and without the private items' text. Call
+    inside the changing transaction."""
+    public_ids = set(
+        Report.objects.visible_to(AnonymousUser())
+        .filter(agenda_item__meeting=meeting)
+        .values_list("pk", flat=True)
+    )
+    private_stamps = set()
+    for item in AgendaItem.objects.filter(meeting=meeting).select_related("parent"):
+        if item.is_private or (item.parent is not None and item.parent.is_private):
+            private_stamps.add(item.stamp_number)
+
+    def hide(entry: dict) -> tuple[dict, bool]:
+        changed = False
+        subs = []
+        for sub in entry.get("sub_items", []):
+            sub, sub_changed = hide(sub)
+            subs.append(sub)
+            changed = changed or sub_changed
+        entry = {**entry, "sub_items": subs}
+        if entry["key"] in private_stamps and not entry.get("private"):
+            entry.update(private=True, description="", bullets=[], presenter="")
+            changed = True
+        return entry, changed
+
+    reissued, files = [], []
+    public_kinds = (Pack.Kind.PUBLIC, Pack.Kind.FRONT_SHEET, Pack.Kind.SUPPLEMENT)
+    for pack in Pack.objects.select_for_update().filter(meeting=meeting, kind__in=public_kinds):
+        inputs = pack.inputs
+        gone = {
+            d["key"]
+            for d in inputs.get("documents", [])
+            if d.get("type") == "upload" and d.get("report_id") not in public_ids
+        }
+        items, hidden = [], False
+        for entry in inputs.get("public_items", []):
+            entry, changed = hide(entry)
+            items.append(entry)
+            hidden = hidden or changed
+        if not gone and not hidden:
             continue
-        files.append(pack.file.name)
-        version, kind, inputs = pack.version, pack.kind, pack.inputs
-        pack.delete()
-        if version is None:
-            continue
-        inputs = _without_documents(inputs, {key}, note)
-        if kind == Pack.Kind.SUPPLEMENT and not inputs.get("documents"):
-            inputs["notes"] = []
-        new = _new_pack(
-            report.agenda_item.meeting,
-            kind,
-            inputs,
-            inputs_hash(inputs),
-            now=timezone.now(),
-            version=version,
-        )
-        _enqueue(new)
-        reissued.append(new)
+        inputs = _without_documents({**inputs, "public_items": items}, gone, note)
+        new = _reissue(pack, inputs, files)
+        if new:
+            reissued.append(new)
     transaction.on_commit(lambda: [_delete_unused_file(name) for name in files])
     return reissued
 
@@ -1510,7 +1569,8 @@ def _drop_superseded(pack: Pack) -> None:
     )
     for old in list(older[SUPERSEDED_KEPT:]):
         name = old.file.name
-        old.delete()
+        # Not one that has just been given a version number by a publication.
+        Pack.objects.filter(pk=old.pk, version__isnull=True).delete()
         _delete_unused_file(name)
 
 
@@ -1645,7 +1705,10 @@ def pack_states(*, meeting: Meeting, user) -> list[dict]:
             "size_bytes": link.size_bytes,
         }
         if clerk:
-            digest = inputs_hash(kind_inputs(material, link.kind))
+            try:
+                digest = inputs_hash(kind_inputs(material, link.kind))
+            except PackNotAvailable:  # a published version of what is no longer there
+                digest = ""
             pack = Pack.objects.filter(meeting=meeting, kind=link.kind, inputs_hash=digest).first()
             latest = (
                 Pack.objects.filter(meeting=meeting, kind=link.kind)

@@ -373,3 +373,52 @@ def _file(data: bytes, name: str = "paper.pdf"):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, data, content_type="application/pdf")
+
+
+def test_an_item_made_private_after_publication_leaves_the_public_packs(
+    meeting, clerk_client, clerk, client, client_as
+):
+    publish(clerk_client, meeting)
+    item = AgendaItem.objects.get(meeting=meeting, title="Joint health and wellbeing strategy")
+    services.agenda_item_update(
+        item=item, by=clerk, part="private", exemption_paragraph=3, description="",
+        public_description="Commercial terms.",
+    )  # fmt: skip
+    for url in (
+        pack_url(meeting),
+        version_url(meeting, 1),
+        pack_url(meeting, "agenda-front-sheet"),
+    ):
+        text = flat(all_text(download(client, url)))
+        assert "heronsgate" not in text, url
+        assert "an item was made private" in text, url
+    assert "heronsgate" in flat(
+        all_text(download(client_as("member"), pack_url(meeting, "members-pack")))
+    )
+    assert not search(user=AnonymousUser(), query="heronsgate").total
+
+
+def test_a_sub_item_of_private_business_is_private(meeting, clerk):
+    parent = services.agenda_item_add(
+        meeting=meeting, by=clerk, title="Land sale", part="private", exemption_paragraph=3
+    )
+    sub = services.agenda_item_add(meeting=meeting, parent=parent, by=clerk, title="Valuation")
+    assert sub.is_private and sub.exemption_paragraph == 3
+
+
+def test_a_public_paper_replacing_an_exempt_one_does_not_name_it(
+    meeting, clerk_client, clerk, make_pdf
+):
+    item = AgendaItem.objects.get(meeting=meeting, title="Joint health and wellbeing strategy")
+    exempt = report_create(
+        agenda_item=item, data=make_pdf("Costs of named posts"), title="Staffing costs by name",
+        is_exempt=True,
+    )  # fmt: skip
+    publish(clerk_client, meeting)
+    report_create(
+        agenda_item=item, data=make_pdf("Costs, redacted"), title="Staffing costs (redacted)",
+        pending=True, replaces=exempt,
+    )  # fmt: skip
+    lines = publishing.pending_changes(meeting)
+    assert lines == [f"“Staffing costs (redacted)” added to item {item.stamp_number}"]
+    assert "by name" not in " ".join(lines)
