@@ -305,6 +305,8 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         # WeasyPrint's font subsetting logs every table at INFO.
         "fontTools": {"level": "WARNING"},
+        # WeasyPrint logs each step of every layout ("Step 5 - Creating layout") at INFO.
+        "weasyprint.progress": {"level": "WARNING"},
         # django-axes logs every sign-in at INFO; lockouts and wrong passwords are WARNING.
         "axes": {"level": "WARNING"},
     },
