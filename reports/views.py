@@ -37,8 +37,10 @@ from . import packs
 from .models import DownloadLog, Pack, Report
 
 PACK_RETRY_SECONDS = 15
-PUBLIC_PACK_MAX_AGE = 300
-PUBLIC_REPORT_MAX_AGE = 3600
+# Short, as for the public pages: a paper withdrawn in error must not live on for long in a
+# browser's or a proxy's cache (the ETag makes a fresh check cheap).
+PUBLIC_PACK_MAX_AGE = 60
+PUBLIC_REPORT_MAX_AGE = 60
 
 
 def _send_file(file: FieldFile, *, filename: str, public: bool) -> HttpResponse:

@@ -56,7 +56,7 @@ def test_anyone_may_download_the_seed_pack_with_a_name_a_person_understands(seed
     digest = inputs_hash(pack_inputs(meeting=seed_meeting, kind=Pack.Kind.PUBLIC))
     pack = Pack.objects.get(meeting=seed_meeting, kind=Pack.Kind.PUBLIC, inputs_hash=digest)
     assert response["ETag"] == f'"{pack.sha256}"'
-    assert "public" in response["Cache-Control"] and "max-age=300" in response["Cache-Control"]
+    assert "public" in response["Cache-Control"] and "max-age=60" in response["Cache-Control"]
     data = b"".join(response.streaming_content)
     assert page_count(data) == 94
     # A second request with the ETag is answered "not modified", without the file.
