@@ -222,6 +222,8 @@ def agenda_renumber(*, meeting: Meeting) -> None:
 def agenda_item_add(*, meeting: Meeting, parent: AgendaItem | None = None, by: User, **fields):
     """Add an item at the end of its level. On a published agenda it waits, seen only by
     clerks, until a supplementary agenda publishes it."""
+    # Locked, so an item added while the agenda is being published waits for a supplement.
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     position = _siblings(meeting, parent.pk if parent else None).count() + 1
     if parent is not None and parent.is_private:
         # A sub-item of private business is private business, with its parent's reason.

@@ -235,7 +235,7 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
                     is_exempt=form.cleaned_data["is_exempt"],
                     by=request.user,
                     refuse_duplicate_in=item.meeting,
-                    pending=item.meeting.is_public,
+                    pending=None,  # decided under a lock of the meeting
                     replaces=form.cleaned_data.get("replaces"),
                 )
             except ValidationError as error:

@@ -25,7 +25,7 @@ def report_create(
     is_exempt: bool = False,
     by=None,
     refuse_duplicate_in=None,
-    pending: bool = False,
+    pending: bool | None = False,
     replaces: Report | None = None,
 ) -> Report:
     """Check an uploaded PDF, store it unchanged and record it with the text of every page.
@@ -33,7 +33,9 @@ def report_create(
     A refused file raises ValidationError before anything is written; so does the same file
     uploaded twice to one meeting (recognised by its hash) when ``refuse_duplicate_in`` names
     it. ``pending`` (an upload to a published agenda) keeps it for the clerks until a
-    supplementary agenda publishes it, when it takes the place of ``replaces``, if given.
+    supplementary agenda publishes it, when it takes the place of ``replaces``, if given;
+    ``pending=None`` decides under a lock of the meeting, so an upload that crosses the
+    agenda's publication is either in it or waits for a supplement, never between the two.
     The file is stored under its hash, so a failure after it is written leaves no record,
     only a file no record names.
     """
@@ -53,6 +55,11 @@ def report_create(
             )
     position = agenda_item.reports.count()
     with transaction.atomic():
+        if pending is None:
+            from meetings.models import Meeting
+
+            meeting = Meeting.objects.select_for_update().get(pk=agenda_item.meeting_id)
+            pending = meeting.status != Meeting.Status.DRAFT
         report = Report(
             agenda_item=agenda_item,
             position=position,
