@@ -125,12 +125,18 @@ def _summon(*, meeting: Meeting, kind: str, subject: str, intro: str, base_url: 
             "pk", flat=True
         )
     )
-    transaction.on_commit(lambda: summons_send(ids=ids))
+    # Queued with the step itself (django-tasks-db's queue is a table, so the task exists only if
+    # the step commits): a slow mail server holds up the worker, not the clerk.
+    from .tasks import send_summonses
+
+    send_summonses.enqueue(ids)
     return len(rows)
 
 
-def summons_send(*, ids: list[int]) -> None:
-    """Send recorded summonses that have not gone yet; a failure is recorded, not raised."""
+def summons_send(*, ids: list[int]) -> int:
+    """Send recorded summonses that have not gone yet; a failure is recorded, not raised.
+    Returns how many went."""
+    sent = 0
     for summons in Summons.objects.filter(pk__in=ids, sent_at__isnull=True):
         try:
             send_mail(
@@ -145,6 +151,26 @@ def summons_send(*, ids: list[int]) -> None:
             Summons.objects.filter(pk=summons.pk).update(error=f"{type(exc).__name__}: {exc}")
         else:
             Summons.objects.filter(pk=summons.pk).update(sent_at=timezone.now(), error="")
+            sent += 1
+    return sent
+
+
+def summons_resend(*, meeting: Meeting, by) -> int:
+    """Queue again every summons of this meeting that has not gone (a mail server that refused
+    or was down); returns how many."""
+    from .tasks import send_summonses
+
+    ids = list(
+        Summons.objects.filter(meeting=meeting, sent_at__isnull=True).values_list("pk", flat=True)
+    )
+    if ids:
+        with transaction.atomic():
+            send_summonses.enqueue(ids)
+            audit_record(
+                user=by, action="summons.resend", obj=meeting, meeting=meeting,
+                after={"summonses": len(ids)},
+            )  # fmt: skip
+    return len(ids)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -237,9 +237,23 @@ def preview(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
 @clerk_required
 def summonses(request: HttpRequest, slug: str) -> HttpResponse:
     meeting = _meeting(request, slug)
+    if request.method == "POST":
+        count = publishing.summons_resend(meeting=meeting, by=request.user)
+        messages.success(
+            request,
+            f"{count} summons{'es' if count != 1 else ''} queued to be sent again."
+            if count
+            else "Every summons has been sent: nothing to send again.",
+        )
+        return redirect("workspace-summonses", slug=meeting.slug)
     rows = (
         Summons.objects.filter(meeting=meeting)
         .select_related("person")
         .order_by("-created_at", "email")
     )
-    return render(request, "workspace/summonses.html", {"meeting": meeting, "rows": rows})
+    unsent = sum(1 for row in rows if row.sent_at is None)
+    return render(
+        request,
+        "workspace/summonses.html",
+        {"meeting": meeting, "rows": rows, "unsent": unsent},
+    )

@@ -422,3 +422,38 @@ def test_a_public_paper_replacing_an_exempt_one_does_not_name_it(
     lines = publishing.pending_changes(meeting)
     assert lines == [f"“Staffing costs (redacted)” added to item {item.stamp_number}"]
     assert "by name" not in " ".join(lines)
+
+
+def test_a_summons_the_mail_server_refused_is_recorded_and_sent_again(
+    meeting, clerk_client, monkeypatch
+):
+    import smtplib
+
+    from django.core.mail import send_mail
+
+    refused = []
+
+    def mail_server(subject, body, sender, to, **kwargs):
+        if not refused:
+            refused.append(to[0])
+            raise smtplib.SMTPRecipientsRefused({to[0]: (550, b"Mailbox unavailable")})
+        return send_mail(subject, body, sender, to, **kwargs)
+
+    monkeypatch.setattr(publishing, "send_mail", mail_server)
+    publish(clerk_client, meeting)
+    failed = Summons.objects.get(meeting=meeting, email=refused[0])
+    assert failed.sent_at is None and "SMTPRecipientsRefused" in failed.error
+    assert Summons.objects.filter(meeting=meeting, sent_at__isnull=False).count() == len(
+        mail.outbox
+    )
+    page = clerk_client.get(reverse("workspace-summonses", args=[meeting.slug])).content.decode()
+    assert "Not sent: SMTPRecipientsRefused" in page
+    assert "1 summons has not gone" in page
+
+    response = clerk_client.post(reverse("workspace-summonses", args=[meeting.slug]), follow=True)
+    assert "1 summons queued to be sent again." in response.content.decode()
+    failed.refresh_from_db()
+    assert failed.sent_at is not None and failed.error == ""
+    assert mail.outbox[-1].to == [refused[0]]
+    again = clerk_client.post(reverse("workspace-summonses", args=[meeting.slug]), follow=True)
+    assert "nothing to send again" in again.content.decode()
