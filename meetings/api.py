@@ -155,8 +155,11 @@ def _document(request: HttpRequest, report: Report) -> dict:
 
 
 def _agenda_item(request: HttpRequest, item: AgendaItem, parent: AgendaItem | None) -> dict:
+    """An item as the user may read it: ``item.full_text`` is set by ``selectors.meeting_agenda``
+    from ``visibility.item_text_fields``."""
     number = f"{parent.number}{item.number}" if parent else item.number
-    notes = [item.presenter] if item.presenter and not item.is_private else []
+    full = item.full_text
+    notes = [item.presenter] if item.presenter and full else []
     return {
         "order": number,
         "description": item.title,
@@ -169,10 +172,10 @@ def _agenda_item(request: HttpRequest, item: AgendaItem, parent: AgendaItem | No
             "number": number,
             "printed_number": item.display_number,
             "sub_item_of": parent.number if parent else None,
-            "description": "" if item.is_private else item.description,
-            "bullet_points": [] if item.is_private else item.bullet_points,
-            "part": item.part,
-            "exemption_paragraph": item.exemption_paragraph,
+            "description": item.description if full else "",
+            "bullet_points": item.bullet_points if full else [],
+            "part": "private" if item.is_private else "public",
+            "exemption_paragraph": item.exemption,
             "public_description": item.public_description if item.is_private else None,
         },
     }

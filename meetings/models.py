@@ -1,7 +1,7 @@
 """Committees, people, meetings, agendas and minutes: the domain of DESIGN.md.
 
-Who may see a row is decided by the ``visible_to(user)`` method of each model's queryset, and
-nowhere else; the roles behind it live in ``meetings.roles``.
+Who may see a row is decided in ``meetings.visibility``; each model's queryset asks it through
+``visible_to(user)``.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from . import roles
+from . import visibility
 from .formats import long_meeting_datetime
 
 
@@ -185,9 +185,7 @@ class MeetingQuerySet(models.QuerySet):
         return self.exclude(status=Meeting.Status.DRAFT)
 
     def visible_to(self, user) -> MeetingQuerySet:
-        if roles.sees_unpublished(user):
-            return self.all()
-        return self.published()
+        return self.filter(visibility.meeting_q(visibility.audience_of(user)))
 
 
 class Meeting(models.Model):
@@ -277,20 +275,9 @@ class MeetingAddress(models.Model):
 
 class AgendaItemQuerySet(models.QuerySet):
     def visible_to(self, user) -> AgendaItemQuerySet:
-        """Items of meetings the user may see. A private item is listed to everyone (number,
-        title and the reason it is exempt); its papers are filtered by ``Report.visible_to``."""
-        qs = self.filter(meeting__in=Meeting.objects.visible_to(user))
-        if not roles.sees_unpublished(user):
-            qs = qs.filter(is_pending=False)
-        return qs
-
-    def text_visible_to(self, user) -> dict[str, tuple[str, ...]]:
-        """Which text fields of an item the user may read, by part: the public reads a private
-        item's number, title and reason for exemption, never its description or presenter."""
-        full = ("title", "description", "presenter")
-        if roles.sees_exempt(user):
-            return {Part.PUBLIC: full, Part.PRIVATE: (*full, "public_description")}
-        return {Part.PUBLIC: full, Part.PRIVATE: ("title", "public_description")}
+        """Items listed to the user (``visibility.item_q``); what of their text the user may
+        read is ``visibility.item_text_fields``."""
+        return self.filter(visibility.item_q(visibility.audience_of(user)))
 
 
 class Part(models.TextChoices):
@@ -418,7 +405,15 @@ class AgendaItem(models.Model):
 
     @property
     def is_private(self) -> bool:
-        return self.part == Part.PRIVATE
+        """Private in effect: its own part, or its parent's (``visibility.item_is_private``)."""
+        return visibility.item_is_private(self)
+
+    @property
+    def exemption(self) -> int | None:
+        """The Schedule 12A paragraph that makes it private: its own, or its parent's."""
+        if self.exemption_paragraph or not self.parent_id:
+            return self.exemption_paragraph
+        return self.parent.exemption_paragraph
 
     @property
     def display_number(self) -> str:
@@ -447,10 +442,8 @@ class AgendaItem(models.Model):
 class MinutesQuerySet(models.QuerySet):
     def visible_to(self, user) -> MinutesQuerySet:
         """Clerks see every draft; others see minutes the clerk has published (draft or approved)
-        of meetings they may see."""
-        if roles.sees_unpublished(user):
-            return self.all()
-        return self.filter(is_published=True, meeting__in=Meeting.objects.visible_to(user))
+        of meetings they may see (``visibility.minutes_q``)."""
+        return self.filter(visibility.minutes_q(visibility.audience_of(user)))
 
 
 class Minutes(models.Model):
@@ -536,10 +529,7 @@ class Attendance(models.Model):
 
 class MinuteItemQuerySet(models.QuerySet):
     def visible_to(self, user) -> MinuteItemQuerySet:
-        qs = self.filter(minutes__in=Minutes.objects.visible_to(user))
-        if not roles.sees_exempt(user):
-            qs = qs.filter(part=Part.PUBLIC)
-        return qs
+        return self.filter(visibility.minute_item_q(visibility.audience_of(user)))
 
 
 class MinuteItem(models.Model):
@@ -577,7 +567,7 @@ class MinuteItem(models.Model):
 
 class ResolutionQuerySet(models.QuerySet):
     def visible_to(self, user) -> ResolutionQuerySet:
-        return self.filter(minute_item__in=MinuteItem.objects.visible_to(user))
+        return self.filter(visibility.resolution_q(visibility.audience_of(user)))
 
 
 class Resolution(models.Model):
@@ -606,6 +596,11 @@ class Resolution(models.Model):
         return f"({self.number}) {self.text[:60]}" if self.number else self.text[:60]
 
 
+class DeclarationQuerySet(models.QuerySet):
+    def visible_to(self, user) -> DeclarationQuerySet:
+        return self.filter(visibility.declaration_q(visibility.audience_of(user)))
+
+
 class Declaration(models.Model):
     """A declaration of interest recorded in a minute."""
 
@@ -622,6 +617,8 @@ class Declaration(models.Model):
         AgendaItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="declarations"
     )
     interest = models.TextField()
+
+    objects = DeclarationQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -13,9 +13,10 @@ admin, the demo loader, ``report_create`` and any future clerk screen that saves
 ``QuerySet.update()`` sends no signal: call ``reindex_meetings`` after one, or run
 ``manage.py rebuild_search_index`` (search drops any passage its model no longer shows).
 
-Who may read a passage is asked of the models, never decided here: each source row is checked
-with its model's ``visible_to`` as the public, as a member and as a clerk (and an agenda item's
-text with ``text_visible_to``), and the passage records the range of audiences that may read it.
+Who may read a passage is asked of ``meetings.visibility``, never decided here: each source row
+is checked with that module's rule for its model for the public, members and clerks (and an
+agenda item's text with ``item_text_fields``), and the passage records the range of audiences
+that may read it.
 """
 
 from __future__ import annotations
@@ -27,47 +28,20 @@ import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils import timezone
 
-from . import roles
+from . import visibility
 from .formats import long_meeting_datetime
 from .models import AgendaItem, Committee, Meeting, MinuteItem, Minutes, Resolution
-from .models_search import AUDIENCES, CLERKS, MEMBERS, PUBLIC, Passage
+from .models_search import Passage
+from .visibility import AUDIENCES
 
 MAX_BODY_CHARS = 20_000  # a tsvector keeps positions up to 16,383: keep passages well inside
 HIGHLIGHT_MARKS = ("\ue000", "\ue001")  # search uses these to mark matches; never in the text
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ue000-\ue003]")  # \ue000-3: search's marks
 _PARAGRAPHS = re.compile(r"\n\s*\n")
-
-
-class _Viewer:
-    """Stands in for a signed-in user of one role when the index asks ``visible_to``."""
-
-    is_authenticated = True
-    is_anonymous = False
-    is_active = True
-    is_superuser = False
-    pk = id = None
-
-    def __init__(self, role: str) -> None:
-        self._role_names = {role}  # what roles._group_names caches for a real user
-
-
-def viewers() -> dict[int, object]:
-    """A user for each audience; refuses to run if the roles no longer rank as the index assumes."""
-    found = {PUBLIC: AnonymousUser(), MEMBERS: _Viewer(roles.MEMBER), CLERKS: _Viewer(roles.CLERK)}
-    expected = {PUBLIC: (False, False), MEMBERS: (True, False), CLERKS: (True, True)}
-    for audience, viewer in found.items():
-        if (roles.sees_exempt(viewer), roles.sees_unpublished(viewer)) != expected[audience]:
-            raise ImproperlyConfigured(
-                "meetings.roles no longer ranks public < member < clerk; the search index "
-                "needs updating."
-            )
-    return found
 
 
 def clean(text: str) -> str:
@@ -112,7 +86,6 @@ class _Visible:
 
     meetings: dict[int, set[int]]
     items: dict[int, set[int]]
-    item_fields: dict[int, dict[str, tuple[str, ...]]]
     minute_items: dict[int, set[int]]
     resolutions: dict[int, set[int]]
     reports: dict[int, set[int]]
@@ -121,26 +94,18 @@ class _Visible:
 def _visible(meeting_ids: list[int]) -> _Visible:
     from reports.models import Report
 
-    people = viewers()
-
-    def ids(qs) -> dict[int, set[int]]:
-        return {a: set(qs(user).values_list("pk", flat=True)) for a, user in people.items()}
+    def ids(model, rule, **within) -> dict[int, set[int]]:
+        rows = model.objects.filter(**within)
+        return {a: set(rows.filter(rule(a)).values_list("pk", flat=True)) for a in AUDIENCES}
 
     return _Visible(
-        meetings=ids(lambda u: Meeting.objects.visible_to(u).filter(pk__in=meeting_ids)),
-        items=ids(lambda u: AgendaItem.objects.visible_to(u).filter(meeting_id__in=meeting_ids)),
-        item_fields={a: AgendaItem.objects.text_visible_to(u) for a, u in people.items()},
-        minute_items=ids(
-            lambda u: MinuteItem.objects.visible_to(u).filter(minutes__meeting_id__in=meeting_ids)
-        ),
+        meetings=ids(Meeting, visibility.meeting_q, pk__in=meeting_ids),
+        items=ids(AgendaItem, visibility.item_q, meeting_id__in=meeting_ids),
+        minute_items=ids(MinuteItem, visibility.minute_item_q, minutes__meeting_id__in=meeting_ids),
         resolutions=ids(
-            lambda u: Resolution.objects.visible_to(u).filter(
-                minute_item__minutes__meeting_id__in=meeting_ids
-            )
+            Resolution, visibility.resolution_q, minute_item__minutes__meeting_id__in=meeting_ids
         ),
-        reports=ids(
-            lambda u: Report.objects.visible_to(u).filter(agenda_item__meeting_id__in=meeting_ids)
-        ),
+        reports=ids(Report, visibility.report_q, agenda_item__meeting_id__in=meeting_ids),
     )
 
 
@@ -148,7 +113,7 @@ def _item_text(item: AgendaItem, fields: tuple[str, ...]) -> tuple[str, str]:
     """An agenda item's title and the rest of the text this audience may read. Bullet points go
     with the description: they are the description set out as a list."""
     body = []
-    if "description" in fields:
+    if "description" in fields:  # bullet points are read with it
         body.append(item.description)
         body.extend(str(b) for b in item.bullet_points or [])
     if "presenter" in fields:
@@ -201,7 +166,7 @@ def _passages(meeting_ids: list[int]) -> Iterator[Passage]:
     items = AgendaItem.objects.filter(meeting_id__in=meeting_ids).select_related("parent")
     for item in items:
         texts = {
-            a: _item_text(item, seen.item_fields[a][item.part])
+            a: _item_text(item, visibility.item_text_fields(item, a))
             for a in AUDIENCES
             if item.pk in seen.items[a]
         }

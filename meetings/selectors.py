@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from reports.models import Report
 
+from . import visibility
 from .filters import DecisionFilter, MeetingFilter
 from .models import AgendaItem, Attendance, Meeting, MinuteItem, Minutes, Resolution
 
@@ -49,8 +50,10 @@ def _visible_reports(user) -> Prefetch:
 
 def meeting_agenda(*, meeting: Meeting, user) -> list[AgendaItem]:
     """Top-level items in order, each with its sub-items and the documents the user may see
-    (the current ones: a replaced paper lives on only in the pack versions that held it)."""
-    return list(
+    (the current ones: a replaced paper lives on only in the pack versions that held it). Each
+    item carries ``full_text``: whether the user may read more than its number, title and
+    reason for exemption (``visibility.item_text_fields``)."""
+    items = list(
         AgendaItem.objects.visible_to(user)
         .filter(meeting=meeting, parent__isnull=True)
         .order_by("position")
@@ -66,6 +69,12 @@ def meeting_agenda(*, meeting: Meeting, user) -> list[AgendaItem]:
             ),
         )
     )
+    audience = visibility.audience_of(user)
+    for item in items:
+        item.full_text = visibility.item_shows_full_text(item, audience)
+        for sub in item.sub_items.all():
+            sub.full_text = visibility.item_shows_full_text(sub, audience)
+    return items
 
 
 def meeting_minutes(*, meeting: Meeting, user) -> Minutes | None:

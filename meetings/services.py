@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from . import roles
+from . import roles, visibility
 from .formats import ordinal_date
 from .models import (
     AgendaItem,
@@ -252,18 +252,24 @@ def agenda_item_add(*, meeting: Meeting, parent: AgendaItem | None = None, by: U
 
 @transaction.atomic
 def agenda_item_update(*, item: AgendaItem, by: User, **fields) -> AgendaItem:
+    """Change an item. A sub-item of a private item stays private with it, whatever is asked;
+    the minutes that record the item follow its part; and when the public may no longer read
+    something published (the item made private), every public pack version that holds it is
+    built again without it."""
     before = snapshot(item, AGENDA_FIELDS)
+    was_private = visibility.item_is_private(item)
     for name, value in fields.items():
         setattr(item, name, value)
+    if item.parent_id and item.parent.part == Part.PRIVATE and item.part != Part.PRIVATE:
+        item.part = Part.PRIVATE
+        item.exemption_paragraph = item.exemption_paragraph or item.parent.exemption_paragraph
     if item.part == Part.PUBLIC:
         item.exemption_paragraph = None
     item.full_clean()
     item.save()
-    if item.part == Part.PRIVATE and before["part"] != Part.PRIVATE and item.meeting.is_public:
-        # The public packs published before must not keep what is now private.
-        from reports.packs import packs_follow_privacy
-
-        packs_follow_privacy(
+    _minutes_follow_items(meeting=item.meeting)
+    if visibility.item_is_private(item) and not was_private:
+        meeting_lost_public_material(
             meeting=item.meeting,
             note=f"Reissued on {ordinal_date(timezone.localdate())}: an item was made private.",
         )
@@ -272,6 +278,30 @@ def agenda_item_update(*, item: AgendaItem, by: User, **fields) -> AgendaItem:
         before=before, after=snapshot(item, AGENDA_FIELDS),
     )  # fmt: skip
     return item
+
+
+def _minutes_follow_items(*, meeting: Meeting) -> None:
+    """Store on each minute of the meeting the part of the item it records (its own or its
+    parent's), so that what is stored says what ``visibility`` decides: a minute follows its
+    item, always."""
+    minutes = MinuteItem.objects.filter(
+        minutes__meeting=meeting, agenda_item__isnull=False
+    ).select_related("agenda_item__parent")
+    for minute in minutes:
+        part, paragraph = visibility.minute_part_for(minute.agenda_item)
+        if (minute.part, minute.exemption_paragraph) != (part, paragraph):
+            minute.part, minute.exemption_paragraph = part, paragraph
+            minute.save(update_fields=["part", "exemption_paragraph"])
+
+
+def meeting_lost_public_material(*, meeting: Meeting, note: str) -> None:
+    """Something of this meeting may no longer be shown to the public: the published public
+    packs that hold it (this meeting's, and later meetings' that print its minutes) are built
+    again without it. The pages, search and caches follow by themselves (signals)."""
+    from reports.packs import packs_follow_privacy
+
+    if meeting.is_public:
+        packs_follow_privacy(meeting=meeting, note=note)
 
 
 @transaction.atomic
@@ -352,8 +382,8 @@ def minutes_start(*, meeting: Meeting, by: User) -> Minutes:
             number=str(n),
             title=item.title,
             agenda_item=item,
-            part=item.part,
-            exemption_paragraph=item.exemption_paragraph,
+            part=visibility.minute_part_for(item)[0],
+            exemption_paragraph=visibility.minute_part_for(item)[1],
         )
         for n, item in enumerate(items, start=1)
     )

@@ -7,8 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from meetings import roles
-from meetings.models import AgendaItem, Meeting, Part
+from meetings import visibility
+from meetings.models import AgendaItem, Meeting
 
 
 def report_upload_to(instance: Report, filename: str) -> str:
@@ -18,25 +18,8 @@ def report_upload_to(instance: Report, filename: str) -> str:
 
 class ReportQuerySet(models.QuerySet):
     def visible_to(self, user) -> ReportQuerySet:
-        """Nobody sees a withdrawn document. Clerks see every other document. Members see those
-        of published meetings that are not waiting for a supplementary agenda, exempt ones
-        included. The public sees those of published meetings that are neither exempt nor
-        attached to a private item."""
-        qs = self.filter(withdrawn_at__isnull=True)
-        if roles.sees_unpublished(user):
-            return qs
-        qs = qs.filter(
-            agenda_item__meeting__in=Meeting.objects.published(),
-            is_pending=False,
-            agenda_item__is_pending=False,
-        )
-        if not roles.sees_exempt(user):
-            qs = (
-                qs.exclude(is_exempt=True)
-                .exclude(agenda_item__part=Part.PRIVATE)
-                .exclude(agenda_item__parent__part=Part.PRIVATE)
-            )
-        return qs
+        """Papers the user may have (``visibility.report_q``)."""
+        return self.filter(visibility.report_q(visibility.audience_of(user)))
 
     def current(self) -> ReportQuerySet:
         """What the meeting's papers are now: not withdrawn, not replaced by a later upload."""
@@ -44,9 +27,7 @@ class ReportQuerySet(models.QuerySet):
 
     def public(self) -> ReportQuerySet:
         """What may go into a public pack: no exempt report, nothing of a private item."""
-        return self.filter(is_exempt=False, agenda_item__part=Part.PUBLIC).exclude(
-            agenda_item__parent__part=Part.PRIVATE
-        )
+        return self.exclude(visibility.report_exempt_q())
 
 
 class Report(models.Model):
@@ -128,10 +109,9 @@ class Report(models.Model):
 
     @property
     def is_exempt_material(self) -> bool:
-        """Exempt in its own right or by sitting under a private item."""
-        item = self.agenda_item
-        parent_private = item.parent is not None and item.parent.is_private
-        return self.is_exempt or item.is_private or parent_private
+        """Exempt in its own right or by sitting under a private item
+        (``visibility.report_is_exempt``)."""
+        return visibility.report_is_exempt(self)
 
     def get_download_url(self) -> str:
         return reverse("report-download", kwargs={"pk": self.pk})

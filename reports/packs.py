@@ -10,8 +10,9 @@ identity of every uploaded file, and the fingerprint of the templates, style she
 code that lay it out. ``pack_request`` finds the pack for the current inputs or queues one
 build for them; ``pack_build`` (run by the ``reports.tasks.build_pack`` task) builds it from the
 inputs it was queued with, so a file always matches its hash. ``requeue_stale_packs`` queues
-again a build whose worker died. Access is decided by ``Meeting.objects.visible_to`` and
-``meetings.roles``; ``meeting_packs`` lists what a viewer may download.
+again a build whose worker died. What a pack of each audience may hold, and who may have
+which pack, is asked of ``meetings.visibility``; ``meeting_packs`` lists what a viewer may
+download.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -43,7 +44,7 @@ from django.utils.text import Truncator
 from pikepdf import Name
 
 from boardpapers.cache import data_changed
-from meetings import roles
+from meetings import roles, visibility
 from meetings.formats import (
     clock,
     long_date,
@@ -279,7 +280,9 @@ def _minutes_queryset():
         Prefetch("attendance", queryset=Attendance.objects.select_related("person")),
         Prefetch(
             "items",
-            queryset=MinuteItem.objects.order_by("position").prefetch_related(
+            queryset=MinuteItem.objects.order_by("position")
+            .select_related("agenda_item__parent")
+            .prefetch_related(
                 "resolutions",
                 Prefetch("declarations", queryset=Declaration.objects.select_related("person")),
             ),
@@ -329,7 +332,7 @@ def collect_material(meeting: Meeting, *, pending: bool = False) -> MeetingMater
         "committee", "contact_officer", "committee__contact_officer"
     ).get(pk=meeting.pk)
     council = PortalSettings.load()
-    items = AgendaItem.objects.filter(meeting=meeting)
+    items = AgendaItem.objects.filter(meeting=meeting).select_related("parent")
     meeting_reports = Report.objects.filter(agenda_item__meeting=meeting).current()
     if not pending:
         items = items.filter(is_pending=False)
@@ -343,10 +346,22 @@ def collect_material(meeting: Meeting, *, pending: bool = False) -> MeetingMater
 
     minutes_ids = {item.previous_minutes_id for item in items if item.previous_minutes_id}
     public_minutes_ids = set(
-        Minutes.objects.visible_to(AnonymousUser())
-        .filter(pk__in=minutes_ids)
-        .values_list("pk", flat=True)
+        Minutes.objects.filter(
+            visibility.minutes_q(visibility.PUBLIC), pk__in=minutes_ids
+        ).values_list("pk", flat=True)
     )
+
+    def minutes_parts(minutes: Minutes) -> tuple[list[MinuteItem], list[MinuteItem]]:
+        """The minutes the public may read, and those only members may (``visibility``)."""
+        least = {
+            i.pk: visibility.minute_item_least_audience(i, pending_shown=pending)
+            for i in minutes.items.all()
+        }
+        return (
+            [i for i in minutes.items.all() if least[i.pk] == visibility.PUBLIC],
+            [i for i in minutes.items.all() if least[i.pk] == visibility.MEMBERS],
+        )
+
     own = Minutes.objects.filter(meeting=meeting).values_list("pk", flat=True).first()
     minutes_rows = {
         m.pk: m for m in _minutes_queryset().filter(pk__in=minutes_ids | ({own} if own else set()))
@@ -403,14 +418,13 @@ def collect_material(meeting: Meeting, *, pending: bool = False) -> MeetingMater
 
     def item_entry(item: AgendaItem, parent: AgendaItem | None) -> dict:
         stamp, number = _item_label(item, parent)
-        private = item.is_private or (parent is not None and parent.is_private)
+        private = visibility.item_is_private(item)
         public_docs: list[dict] = []
         exempt_docs: list[dict] = []
         if item.previous_minutes_id:
             minutes = minutes_rows.get(item.previous_minutes_id)
             if minutes is not None and item.previous_minutes_id in public_minutes_ids:
-                public_part = [i for i in minutes.items.all() if i.part == Part.PUBLIC]
-                private_part = [i for i in minutes.items.all() if i.part == Part.PRIVATE]
+                public_part, private_part = minutes_parts(minutes)
                 if public_part and not private:
                     doc = _minutes_document(minutes, public_part, part=Part.PUBLIC)
                     public_docs.append({**doc, "item": stamp})
@@ -480,7 +494,7 @@ def collect_material(meeting: Meeting, *, pending: bool = False) -> MeetingMater
     own_minutes = None
     if own and own in minutes_rows:
         minutes = minutes_rows[own]
-        public_part = [i for i in minutes.items.all() if i.part == Part.PUBLIC]
+        public_part, _private_part = minutes_parts(minutes)
         if public_part:
             own_minutes = _minutes_document(minutes, public_part, part=Part.PUBLIC)
             if minutes.status == Minutes.Status.DRAFT:
@@ -1405,19 +1419,35 @@ def packs_withdraw_document(*, report: Report, note: str) -> list[Pack]:
 
 
 def packs_follow_privacy(*, meeting: Meeting, note: str) -> list[Pack]:
-    """After an item of a published agenda is made private (or a paper exempt), the public
-    packs published before hold what the public may no longer read: each such version is built
-    again under its number without those papers and without the private items' text. Call
-    inside the changing transaction."""
-    public_ids = set(
-        Report.objects.visible_to(AnonymousUser())
-        .filter(agenda_item__meeting=meeting)
-        .values_list("pk", flat=True)
+    """After something of a published meeting may no longer be shown to the public (an item
+    made private, a paper made exempt, a minute made private), every published version of the
+    public kinds that holds it is built again under its number without it: this meeting's
+    packs (its papers and its private items' text) and those of later meetings that print its
+    minutes. What the public may have is asked of ``meetings.visibility``. Call inside the
+    changing transaction."""
+    public = visibility.PUBLIC
+    own_reports = set(
+        Report.objects.filter(agenda_item__meeting=meeting).values_list("pk", flat=True)
     )
-    private_stamps = set()
-    for item in AgendaItem.objects.filter(meeting=meeting).select_related("parent"):
-        if item.is_private or (item.parent is not None and item.parent.is_private):
-            private_stamps.add(item.stamp_number)
+    public_reports = set(
+        Report.objects.filter(visibility.report_q(public), pk__in=own_reports).values_list(
+            "pk", flat=True
+        )
+    )
+    private_stamps = {
+        item.stamp_number
+        for item in AgendaItem.objects.filter(meeting=meeting).select_related("parent")
+        if visibility.item_is_private(item)
+    }
+    minutes_id = Minutes.objects.filter(meeting=meeting).values_list("pk", flat=True).first()
+    public_minutes: set[str] = set()
+    if minutes_id is not None:
+        minutes = _minutes_queryset().get(pk=minutes_id)
+        public_minutes = {
+            i.number
+            for i in minutes.items.all()
+            if visibility.minute_item_least_audience(i) == public
+        }
 
     def hide(entry: dict) -> tuple[dict, bool]:
         changed = False
@@ -1432,24 +1462,48 @@ def packs_follow_privacy(*, meeting: Meeting, note: str) -> list[Pack]:
             changed = True
         return entry, changed
 
+    def follow(doc: dict) -> dict | None:
+        """The document as the public may still have it, None for none of it."""
+        if doc.get("type") == "upload":
+            rid = doc.get("report_id")
+            return None if rid in own_reports and rid not in public_reports else doc
+        if doc.get("type") == "minutes" and minutes_id and doc.get("minutes_id") == minutes_id:
+            items = [i for i in doc.get("items", []) if i.get("number") in public_minutes]
+            return {**doc, "items": items} if items else None
+        return doc
+
     reissued, files = [], []
     public_kinds = (Pack.Kind.PUBLIC, Pack.Kind.FRONT_SHEET, Pack.Kind.SUPPLEMENT)
-    for pack in Pack.objects.select_for_update().filter(meeting=meeting, kind__in=public_kinds):
+    printing = Pack.objects.filter(meeting=meeting)
+    if minutes_id is not None:
+        printing = Pack.objects.filter(
+            Q(meeting=meeting) | Q(meeting__agenda_items__previous_minutes_id=minutes_id)
+        )
+    pack_ids = set(printing.filter(kind__in=public_kinds).values_list("pk", flat=True))
+    for pack in Pack.objects.select_for_update().filter(pk__in=pack_ids).order_by("pk"):
         inputs = pack.inputs
-        gone = {
-            d["key"]
-            for d in inputs.get("documents", [])
-            if d.get("type") == "upload" and d.get("report_id") not in public_ids
-        }
+        documents, gone = [], set()
+        for doc in inputs.get("documents", []):
+            kept = follow(doc)
+            if kept is None:
+                gone.add(doc["key"])
+            elif kept is not doc:
+                documents.append(kept)
+            else:
+                documents.append(doc)
+        changed_docs = documents != inputs.get("documents", [])
         items, hidden = [], False
-        for entry in inputs.get("public_items", []):
-            entry, changed = hide(entry)
-            items.append(entry)
-            hidden = hidden or changed
-        if not gone and not hidden:
+        if pack.meeting_id == meeting.pk:
+            for entry in inputs.get("public_items", []):
+                entry, changed = hide(entry)
+                items.append(entry)
+                hidden = hidden or changed
+        if not gone and not hidden and not changed_docs:
             continue
-        inputs = _without_documents({**inputs, "public_items": items}, gone, note)
-        new = _reissue(pack, inputs, files)
+        inputs = {**inputs, "documents": documents}
+        if hidden:
+            inputs["public_items"] = items
+        new = _reissue(pack, _without_documents(inputs, gone, note), files)
         if new:
             reissued.append(new)
     transaction.on_commit(lambda: [_delete_unused_file(name) for name in files])
@@ -1583,29 +1637,32 @@ def kinds_for(*, meeting: Meeting, user) -> list[str]:
     """The kinds of pack this viewer may have, in the order a reader wants them: none of a
     meeting the viewer may not see; the members' pack only for those who may read exempt
     papers; the printed minutes only for those who may read the minutes."""
-    if not Meeting.objects.visible_to(user).filter(pk=meeting.pk).exists():
+    audience = visibility.audience_of(user)
+    if not Meeting.objects.filter(visibility.meeting_q(audience), pk=meeting.pk).exists():
         return []
     kinds = [Pack.Kind.PUBLIC, Pack.Kind.FRONT_SHEET]
-    if roles.sees_exempt(user):
+    if audience >= visibility.pack_audience(Pack.Kind.MEMBERS):
         kinds.append(Pack.Kind.MEMBERS)
-    if Minutes.objects.visible_to(user).filter(meeting=meeting).exists():
+    if Minutes.objects.filter(visibility.minutes_q(audience), meeting=meeting).exists():
         kinds.append(Pack.Kind.MINUTES)
     return kinds
 
 
 def viewer_may_have(*, meeting: Meeting, kind: str, user) -> bool:
+    """Whether this viewer may have a pack of this kind; a supplementary agenda's pack goes with
+    the public pack (it holds only public papers)."""
+    if kind == Pack.Kind.SUPPLEMENT:
+        kind = Pack.Kind.PUBLIC
     return kind in kinds_for(meeting=meeting, user=user)
 
 
 def is_public_pack(pack: Pack) -> bool:
-    """Whether anyone may have this file: a public kind of a published meeting."""
-    if pack.kind == Pack.Kind.MEMBERS:
-        return False
-    if not pack.meeting.is_public:
-        return False
-    if pack.kind == Pack.Kind.MINUTES:
-        return Minutes.objects.visible_to(AnonymousUser()).filter(meeting=pack.meeting).exists()
-    return True
+    """Whether anyone may have this file: a kind the public may have, of a published meeting
+    (a supplementary agenda's pack holds only public papers, like the public pack)."""
+    kinds = kinds_for(meeting=pack.meeting, user=AnonymousUser())
+    if pack.kind == Pack.Kind.SUPPLEMENT:
+        return Pack.Kind.PUBLIC in kinds
+    return pack.kind in kinds
 
 
 def pack_download_name(pack: Pack) -> str:

@@ -1,12 +1,13 @@
 """Document and pack downloads: the only ways an uploaded or built file leaves the portal.
 
-Who may have what is asked of ``visible_to`` and ``meetings.roles`` (through
-``reports.packs.viewer_may_have``), never decided here. How the bytes leave is decided here, in
-``_send_file``, after that check: by Django itself (the default), by nginx (``SENDFILE=nginx``:
-an ``X-Accel-Redirect`` to an internal location), or, with files in S3, by the store: a public
-file through a signed URL that lives ``S3_URL_SECONDS`` (60 s by default), a private one streamed
-through the portal, so that no link to an exempt paper ever exists outside it. Every download of
-an exempt paper is logged (``DownloadLog``).
+Who may have what, and what may be publicly cached, is asked of ``meetings.visibility``
+(through ``visible_to`` and ``reports.packs.viewer_may_have``), never decided here. How the
+bytes leave is decided here, in ``_send_file``, after that check: by Django itself (the
+default), by nginx (``SENDFILE=nginx``: an ``X-Accel-Redirect`` to an internal location), or,
+with files in S3, by the store: a public file through a signed URL that lives
+``S3_URL_SECONDS`` (60 s by default), a private one streamed through the portal, so that no
+link to an exempt paper ever exists outside it. Every download of an exempt paper is logged
+(``DownloadLog``).
 """
 
 from urllib.parse import quote
@@ -30,7 +31,7 @@ from django.utils.text import get_valid_filename
 from django.views.decorators.http import require_safe
 
 from boardpapers.cache import generation
-from meetings import roles
+from meetings import roles, visibility
 from meetings.models import Meeting
 
 from . import packs
@@ -79,10 +80,15 @@ def _cache_headers(response: HttpResponse, *, public: bool, max_age: int) -> Non
 @require_safe
 def report_download(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(
-        Report.objects.visible_to(request.user).select_related("agenda_item__meeting"), pk=pk
+        Report.objects.visible_to(request.user).select_related(
+            "agenda_item__meeting", "agenda_item__parent"
+        ),
+        pk=pk,
     )
     exempt = report.is_exempt_material
-    public = not exempt and report.agenda_item.meeting.is_public
+    # Publicly cacheable only what the public may have now: never a pending or exempt paper,
+    # whoever is asking (``visibility.report_is_public``).
+    public = visibility.report_is_public(report)
     etag = f'"{report.sha256}"'
     response = get_conditional_response(request, etag=etag)
     if response is None:

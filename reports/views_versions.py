@@ -14,12 +14,6 @@ from .models import Pack
 from .views import _pack_not_ready, _pack_response
 
 
-def _may_have(meeting: Meeting, kind: str, user) -> bool:
-    if kind == Pack.Kind.SUPPLEMENT:
-        return Meeting.objects.visible_to(user).filter(pk=meeting.pk).exists()
-    return packs.viewer_may_have(meeting=meeting, kind=kind, user=user)
-
-
 @require_safe
 def pack_version_download(request: HttpRequest, slug: str, kind: str, version: int) -> HttpResponse:
     pack_kind = packs.KIND_BY_SLUG.get(kind)
@@ -28,7 +22,7 @@ def pack_version_download(request: HttpRequest, slug: str, kind: str, version: i
     meeting = get_object_or_404(
         Meeting.objects.visible_to(request.user).select_related("committee"), slug=slug
     )
-    if not _may_have(meeting, pack_kind, request.user):
+    if not packs.viewer_may_have(meeting=meeting, kind=pack_kind, user=request.user):
         raise Http404("No such pack.")
     pack = get_object_or_404(
         Pack.objects.select_related("meeting__committee"),
@@ -43,6 +37,6 @@ def pack_version_download(request: HttpRequest, slug: str, kind: str, version: i
     return _pack_response(
         request,
         pack,
-        public=pack.kind != Pack.Kind.MEMBERS and meeting.is_public,
+        public=packs.is_public_pack(pack),
         filename=f"{name}{label}.pdf",
     )

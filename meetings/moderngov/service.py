@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from meetings import visibility
 from meetings.models import (
     AgendaItem,
     Attendance,
@@ -29,7 +30,6 @@ from meetings.models import (
     Membership,
     MinuteItem,
     Minutes,
-    Part,
     Person,
 )
 from meetings.templatetags.papers import narrative
@@ -243,7 +243,7 @@ def get_meeting(request: HttpRequest) -> Node | None:
         if item.parent_id:
             subs[item.parent_id].append(item)
     ordered = [x for top in tops for x in (top, *subs[top.pk])]
-    fields = AgendaItem.objects.text_visible_to(viewer)
+    audience = visibility.audience_of(viewer)
 
     reports_by_item: dict[int, list[Report]] = defaultdict(list)
     reports = (
@@ -262,12 +262,17 @@ def get_meeting(request: HttpRequest) -> Node | None:
     minute_declarations: dict[int, int] = defaultdict(int)
     if minutes is not None:
         visible_minutes = MinuteItem.objects.visible_to(viewer).filter(minutes=minutes)
-        for minute in visible_minutes.prefetch_related("resolutions").order_by("position"):
+        minutes_filter = Q(minute_item__minutes=minutes)
+        for minute in (
+            visible_minutes.select_related("agenda_item__parent")
+            .prefetch_related("resolutions")
+            .order_by("position")
+        ):
             if minute.agenda_item_id in item_pks and minute.agenda_item_id not in minute_by_item:
                 minute_by_item[minute.agenda_item_id] = minute
             else:
                 unlinked.append(minute)
-        for declaration in Declaration.objects.filter(minute_item__in=visible_minutes):
+        for declaration in Declaration.objects.visible_to(viewer).filter(minutes_filter):
             minute_declarations[declaration.minute_item_id] += 1
     for item_pk, minute in minute_by_item.items():
         declarations[item_pk] = minute_declarations[minute.pk]
@@ -286,11 +291,15 @@ def get_meeting(request: HttpRequest) -> Node | None:
             {
                 "id": item_ids[item.pk],
                 "title": item.title,
-                "text": _item_text_html(item, fields[item.part]),
+                "text": _item_text_html(item, visibility.item_text_fields(item, audience)),
                 "number": number,
                 "sub_number": sub_number,
                 "display": display,
-                "presenter": item.presenter if "presenter" in fields[item.part] else "",
+                "presenter": (
+                    item.presenter
+                    if "presenter" in visibility.item_text_fields(item, audience)
+                    else ""
+                ),
                 "minute": minute_by_item.get(item.pk),
                 "declarations": declarations[item.pk],
                 "restricted": item.is_private,
@@ -311,7 +320,7 @@ def get_meeting(request: HttpRequest) -> Node | None:
                 "presenter": "",
                 "minute": minute,
                 "declarations": minute_declarations[minute.pk],
-                "restricted": minute.part == Part.PRIVATE,
+                "restricted": visibility.minute_item_is_private(minute),
                 "docs": [],
             }
         )

@@ -13,7 +13,7 @@ from django.db import connection
 from meetings import search_index
 from meetings.models import AgendaItem, Committee, Meeting, MinuteItem, Minutes, Passage, Resolution
 from meetings.search import parse, search
-from meetings.search_index import reindex_meetings, viewers
+from meetings.search_index import reindex_meetings
 from reports.models import Report
 from reports.services import report_create
 
@@ -168,14 +168,6 @@ def test_a_member_finds_private_papers_but_nothing_unpublished(private_world, me
 def test_a_clerk_also_finds_drafts(private_world, clerk):
     assert any("Draft" in h.title for h in search(user=clerk, query=CANARY).hits)
     assert total(CANARY, user=clerk) == total(CANARY, user=clerk, page=1) == 6
-
-
-def test_the_index_asks_the_roles_module_who_sees_what():
-    from meetings import roles
-
-    people = viewers()
-    assert [roles.sees_exempt(people[a]) for a in (0, 1, 2)] == [False, True, True]
-    assert [roles.sees_unpublished(people[a]) for a in (0, 1, 2)] == [False, False, True]
 
 
 def test_a_resolution_is_visible_exactly_when_its_minute_is(private_world, member, clerk):
