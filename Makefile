@@ -10,7 +10,7 @@ PYTHON_MIN := 3.12
 help:
 	@echo "make demo   - set up everything and serve the portal with demo data on http://127.0.0.1:$(PORT)"
 	@echo "make test   - run the whole test suite (SQLite; set DATABASE_URL for PostgreSQL)"
-	@echo "make lint   - ruff check, ruff format --check and makemigrations --check"
+	@echo "make lint   - ruff check, ruff format --check, makemigrations --check and the import layers"
 
 # A Python >= 3.12: python3.12/3.13/python3 on PATH, or any pyenv version (.python-version asks for 3.12).
 define find_python
@@ -27,9 +27,11 @@ $(BIN)/python:
 	  echo "Or name one: make demo PYTHON=/path/to/python3.12"; exit 1; }; \
 	echo "Creating $(VENV) with $$py"; "$$py" -m venv $(VENV)
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
+# constraints.txt pins every package to an exact version, so a fresh machine installs what the
+# tests ran with (and packs keep their input hashes).
+$(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
 	@touch $@
 
 install: $(VENV)/.installed system-deps
@@ -86,6 +88,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -8,6 +8,8 @@ class MeetingsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # The signals that keep the search index in step with every change.
+        from . import search_index  # noqa: F401
         from .services import roles_ensure_groups
 
         post_migrate.connect(

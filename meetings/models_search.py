@@ -110,6 +110,3 @@ class Passage(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.number}: {self.title[:60]}".strip()
 
-
-# The signals that keep the index in step with every change are connected by importing this.
-from . import search_index  # noqa: E402, F401
