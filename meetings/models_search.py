@@ -22,7 +22,9 @@ from django.db import models
 from django.db.models import Q
 
 from . import roles
-from .models import AgendaItem, Committee, Meeting, MinuteItem, Resolution
+from .models.agenda import AgendaItem, Meeting
+from .models.minutes import MinuteItem, Resolution
+from .models.people import Committee
 
 # Who may read a passage: 0 the public, 1 members (sees_exempt), 2 clerks (sees_unpublished).
 PUBLIC, MEMBERS, CLERKS = 0, 1, 2

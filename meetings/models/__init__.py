@@ -1,0 +1,48 @@
+"""Committees, people, meetings, agendas and minutes: the domain of DESIGN.md.
+
+One module a part of the domain: ``people`` (the council's settings, people, committees and
+memberships), ``agenda`` (meetings and their items), ``minutes`` (minutes, attendance,
+resolutions, declarations) and ``records`` (the audit log, summonses, supplements). The search
+index's rows (``meetings.models_search``) and the ModernGov id map
+(``meetings.moderngov.models``) are models of this app too.
+
+Who may see a row is decided in ``meetings.visibility``; each model's queryset asks it through
+``visible_to(user)``.
+"""
+
+# The search index's rows and the ModernGov id map: models of this app kept beside the features
+# they serve, imported here so that Django finds them.
+from ..models_search import Passage
+from ..moderngov.models import ModernGovId
+from .agenda import (
+    EXEMPTION_CHOICES,
+    SCHEDULE_12A_PARAGRAPHS,
+    AgendaItem,
+    AgendaItemQuerySet,
+    Meeting,
+    MeetingAddress,
+    MeetingQuerySet,
+    Part,
+    exemption_constraints,
+)
+from .minutes import (
+    Attendance,
+    Declaration,
+    DeclarationQuerySet,
+    MinuteItem,
+    MinuteItemQuerySet,
+    Minutes,
+    MinutesQuerySet,
+    Resolution,
+    ResolutionQuerySet,
+)
+from .people import Committee, Membership, Person, PortalSettings
+from .records import AuditEntry, Summons, Supplement
+
+__all__ = [
+    "EXEMPTION_CHOICES", "SCHEDULE_12A_PARAGRAPHS", "AgendaItem", "AgendaItemQuerySet",
+    "Attendance", "AuditEntry", "Committee", "Declaration", "DeclarationQuerySet", "Meeting",
+    "MeetingAddress", "MeetingQuerySet", "Membership", "MinuteItem", "MinuteItemQuerySet",
+    "Minutes", "MinutesQuerySet", "ModernGovId", "Part", "Passage", "Person", "PortalSettings",
+    "Resolution", "ResolutionQuerySet", "Summons", "Supplement", "exemption_constraints",
+]  # fmt: skip
