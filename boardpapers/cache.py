@@ -16,8 +16,9 @@ cookie and a public header could reach a member's page. This middleware instead:
   (signals, in every process: see ``apps.py``). Replaced once at once and once more when the
   transaction commits, so a page rendered from the data before a commit is never read again.
   A lost token (evicted, or the cache restarted) is replaced by a new random one, so an old
-  generation can never come back. A change made with ``QuerySet.update()`` or raw SQL sends no
-  signal: call ``data_changed()`` after one (the pack builder does); at worst such a page is
+  generation can never come back. A ``QuerySet.update()`` of a meeting's rows sends
+  ``meetings.changes.meeting_rows_changed``, which replaces it too; a write that sends no signal
+  at all (raw SQL) must call ``meetings.changes.meeting_changed()``, or at worst such a page is
   PAGE_CACHE_SECONDS old.
 
 The cache is Django's ``default`` cache (``CACHES`` in settings, from ``CACHE_URL``): it must be
@@ -133,9 +134,18 @@ def _on_m2m(sender, action: str, instance, **kwargs) -> None:
         data_changed()
 
 
+def _on_meeting_rows(sender, **kwargs) -> None:
+    if sender is None or _watched(sender):
+        data_changed()
+
+
 def connect_invalidation() -> None:
     from django.db.models.signals import m2m_changed, post_delete, post_save
 
+    from meetings.changes import meeting_rows_changed
+
+    # A QuerySet.update() of a meeting's rows, or a service's bulk write (meetings.changes).
+    meeting_rows_changed.connect(_on_meeting_rows, dispatch_uid="page-cache-rows", weak=False)
     post_save.connect(_on_change, dispatch_uid="page-cache-save", weak=False)
     post_delete.connect(_on_change, dispatch_uid="page-cache-delete", weak=False)
     m2m_changed.connect(_on_m2m, dispatch_uid="page-cache-m2m", weak=False)

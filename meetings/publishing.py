@@ -21,9 +21,14 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
+from reports import packs
+from reports.models import Report
+from reports.packs import KINDS, VERSIONED_KINDS, pack_url, published_versions
+
+from . import visibility
+from .audit import audit_record
 from .formats import long_date, long_meeting_datetime
 from .models import AgendaItem, Meeting, Membership, Summons, Supplement
-from .services import audit_record
 
 logger = logging.getLogger(__name__)
 
@@ -89,7 +94,6 @@ def _members(meeting: Meeting) -> list:
 
 
 def _pack_links(meeting: Meeting, base_url: str) -> list[str]:
-    from reports.packs import KINDS, VERSIONED_KINDS, pack_url, published_versions
 
     lines = []
     for kind in VERSIONED_KINDS:
@@ -179,7 +183,6 @@ def summons_resend(*, meeting: Meeting, by) -> int:
 
 
 def _publish_pack_versions(meeting: Meeting) -> list:
-    from reports import packs
 
     material = packs.collect_material(meeting)
     published = []
@@ -211,7 +214,6 @@ def meeting_publish(
     warning = notice_warning(meeting, today=today)
     if warning and not confirm_short_notice:
         raise ShortNotice(warning, code="short_notice")
-    from reports.models import Report
 
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
@@ -241,13 +243,11 @@ def meeting_publish(
             after={"status": meeting.status, "packs": [p.pk for p in versions],
                    "summonses": sent, "short_notice": bool(warning)},
         )  # fmt: skip
-    _reindex(meeting)
     return meeting
 
 
 def pending_changes(meeting: Meeting) -> list[str]:
     """What a supplementary agenda would publish, one line each, in agenda order."""
-    from reports.models import Report
 
     lines = []
     for item in (
@@ -276,8 +276,6 @@ def supplement_publish(*, meeting: Meeting, summary: str, by, base_url: str) -> 
     """Publish everything added since the agenda (or the last supplement) was published as the
     next numbered supplementary agenda: its own pack, a new version of the full packs (the
     earlier ones stay downloadable) and an e-mail to every member."""
-    from reports import packs
-    from reports.models import Report
 
     summary = (summary or "").strip()
     if not summary:
@@ -348,7 +346,6 @@ def supplement_publish(*, meeting: Meeting, summary: str, by, base_url: str) -> 
             after={"number": number, "summary": summary, "changes": changes,
                    "packs": [p.pk for p in versions], "summonses": sent},
         )  # fmt: skip
-    _reindex(meeting)
     return supplement
 
 
@@ -361,8 +358,6 @@ def _without_replaced(material, replaced: list[int]):
 def report_withdraw(*, report, note: str, by):
     """Withdraw a paper published in error: it leaves every page, pack version (each is built
     again without it), search result and feed, and the meeting page says when."""
-    from reports import packs
-    from reports.models import Report
 
     note = (note or "").strip()
     with transaction.atomic():
@@ -403,7 +398,6 @@ def report_withdraw(*, report, note: str, by):
             before={"title": report.title, "sha256": report.sha256},
             after={"note": report.withdrawal_note, "packs_rebuilt": [p.pk for p in reissued]},
         )  # fmt: skip
-    _reindex(meeting)
     return report
 
 
@@ -438,15 +432,30 @@ def meeting_state(meeting: Meeting, now: dt.datetime | None = None) -> str:
     return "Published"
 
 
-def _reindex(meeting: Meeting) -> None:
-    """Bring the search index and the page cache in step after bulk updates that send no
-    signals."""
-    from boardpapers.cache import data_changed
+def meeting_lost_public_material(*, meeting: Meeting, note: str) -> None:
+    """Something of this published meeting may no longer be shown to the public (an item made
+    private): the public packs published before that hold it are built again without it (this
+    meeting's, and later meetings' that print its minutes), and the supplements' public change
+    lists stop naming its papers. Pages, search and caches follow by themselves
+    (``meetings.changes``). Call inside the changing transaction."""
 
-    from . import search_index
-
-    search_index.mark([meeting.pk])
-    data_changed()
+    if not meeting.is_public:
+        return
+    packs.packs_follow_privacy(meeting=meeting, note=note)
+    hidden = (
+        Report.objects.filter(agenda_item__meeting=meeting)
+        .exclude(visibility.report_q(visibility.PUBLIC))
+        .select_related("agenda_item__parent")
+    )
+    names = {f"“{r.title}”": r.agenda_item.stamp_number for r in hidden}
+    for supplement in Supplement.objects.select_for_update().filter(meeting=meeting):
+        lines = []
+        for line in supplement.changes:
+            named = next((stamp for name, stamp in names.items() if name in line), None)
+            lines.append(line if named is None else f"A paper for members added to item {named}")
+        if lines != supplement.changes:
+            supplement.changes = lines
+            supplement.save(update_fields=["changes"])
 
 
 def supplements_of(meeting: Meeting):
@@ -454,7 +463,6 @@ def supplements_of(meeting: Meeting):
 
 
 def withdrawn_documents(meeting: Meeting):
-    from reports.models import Report
 
     return Report.objects.filter(
         agenda_item__meeting=meeting, withdrawn_at__isnull=False, is_pending=False

@@ -33,6 +33,7 @@ from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils import timezone
 
 from . import visibility
+from .changes import meeting_rows_changed
 from .formats import long_meeting_datetime
 from .models import AgendaItem, Committee, Meeting, MinuteItem, Minutes, Resolution
 from .models_search import Passage
@@ -411,6 +412,19 @@ for _label in SOURCES:
     post_delete.connect(
         _on_save, sender=_label, dispatch_uid=f"search-index-delete-{_label}", weak=False
     )
+
+
+def _on_rows_changed(sender, meeting_ids, **kwargs) -> None:
+    """An ``update()`` (or a service's bulk write) changed rows of these meetings; a pack's
+    build state, say, is no search source."""
+    if getattr(_state, "suspended", False):
+        return
+    if sender is not None and sender._meta.label not in SOURCES:
+        return
+    mark(meeting_ids)
+
+
+meeting_rows_changed.connect(_on_rows_changed, dispatch_uid="search-index-rows", weak=False)
 
 
 def _fill_an_empty_index(using: str = "default", **kwargs) -> None:

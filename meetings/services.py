@@ -10,11 +10,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import roles, visibility
+from .audit import audit_record, snapshot
 from .formats import ordinal_date
 from .models import (
     AgendaItem,
     Attendance,
-    AuditEntry,
     Committee,
     Meeting,
     MeetingAddress,
@@ -25,6 +25,7 @@ from .models import (
     PortalSettings,
     Resolution,
 )
+from .publishing import meeting_lost_public_material
 
 
 def roles_ensure_groups(*, using: str = "default") -> None:
@@ -104,26 +105,6 @@ AGENDA_FIELDS = (
 )  # fmt: skip
 
 
-def snapshot(obj, fields) -> dict:
-    return {f: getattr(obj, f) for f in fields}
-
-
-def audit_record(
-    *, user, action: str, obj, meeting: Meeting | None = None, before=None, after=None
-) -> AuditEntry:
-    return AuditEntry.objects.create(
-        user=user if getattr(user, "pk", None) else None,
-        username=getattr(user, "username", "") or "system",
-        action=action,
-        object_type=obj._meta.model_name,
-        object_id=str(obj.pk or ""),
-        object_repr=str(obj)[:300],
-        meeting=meeting,
-        before=before,
-        after=after,
-    )
-
-
 def _previous_meeting(committee: Committee, start: dt.datetime) -> Meeting | None:
     return (
         Meeting.objects.filter(committee=committee, start__lt=start)
@@ -197,13 +178,7 @@ def _siblings(meeting: Meeting, parent_id: int | None):
 
 def agenda_renumber(*, meeting: Meeting) -> None:
     """Number items 1, 2, 3 ... and sub-items a, b, c ... in their order on the agenda."""
-    from boardpapers.cache import data_changed
-
-    from .search_index import mark
-
-    # update() sends no signal: the search index and the page cache are told here.
-    mark([meeting.pk])
-    data_changed()
+    # update() tells the search index and the page cache itself (meetings.changes).
     items = list(_siblings(meeting, None))
     # Two steps, so a swap never meets the unique-number constraint half-way.
     for item in items:
@@ -292,16 +267,6 @@ def _minutes_follow_items(*, meeting: Meeting) -> None:
         if (minute.part, minute.exemption_paragraph) != (part, paragraph):
             minute.part, minute.exemption_paragraph = part, paragraph
             minute.save(update_fields=["part", "exemption_paragraph"])
-
-
-def meeting_lost_public_material(*, meeting: Meeting, note: str) -> None:
-    """Something of this meeting may no longer be shown to the public: the published public
-    packs that hold it (this meeting's, and later meetings' that print its minutes) are built
-    again without it. The pages, search and caches follow by themselves (signals)."""
-    from reports.packs import packs_follow_privacy
-
-    if meeting.is_public:
-        packs_follow_privacy(meeting=meeting, note=note)
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from meetings import visibility
+from meetings.changes import TrackedQuerySet
 from meetings.models import AgendaItem, Meeting
 
 
@@ -16,7 +17,9 @@ def report_upload_to(instance: Report, filename: str) -> str:
     return f"reports/{instance.sha256[:2]}/{instance.sha256}.pdf"
 
 
-class ReportQuerySet(models.QuerySet):
+class ReportQuerySet(TrackedQuerySet):
+    meeting_path = "agenda_item__meeting_id"
+
     def visible_to(self, user) -> ReportQuerySet:
         """Papers the user may have (``visibility.report_q``)."""
         return self.filter(visibility.report_q(visibility.audience_of(user)))
@@ -117,12 +120,18 @@ class Report(models.Model):
         return reverse("report-download", kwargs={"pk": self.pk})
 
 
+class ReportPageQuerySet(TrackedQuerySet):
+    meeting_path = "report__agenda_item__meeting_id"
+
+
 class ReportPage(models.Model):
     """The extracted text of one page, for search and for the HTML version of the document."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="pages")
     number = models.PositiveIntegerField()
     text = models.TextField(blank=True)
+
+    objects = ReportPageQuerySet.as_manager()
 
     class Meta:
         ordering = ["report", "number"]
@@ -161,7 +170,7 @@ def pack_upload_to(instance: Pack, filename: str) -> str:
     return f"packs/{instance.meeting_id}/{instance.sha256}.pdf"
 
 
-class PackQuerySet(models.QuerySet):
+class PackQuerySet(TrackedQuerySet):
     def ready(self) -> PackQuerySet:
         return self.filter(state=Pack.State.READY)
 

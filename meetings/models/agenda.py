@@ -10,11 +10,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .. import visibility
+from ..changes import TrackedQuerySet
 from ..formats import long_meeting_datetime
 from .people import Committee, Person
 
 
-class MeetingQuerySet(models.QuerySet):
+class MeetingQuerySet(TrackedQuerySet):
+    meeting_path = "pk"
+
     def published(self) -> MeetingQuerySet:
         """Meetings the public may know about: published, and those later cancelled or postponed."""
         return self.exclude(status=Meeting.Status.DRAFT)
@@ -108,7 +111,7 @@ class MeetingAddress(models.Model):
         return f"{self.slug} -> {self.meeting.slug}"
 
 
-class AgendaItemQuerySet(models.QuerySet):
+class AgendaItemQuerySet(TrackedQuerySet):
     def visible_to(self, user) -> AgendaItemQuerySet:
         """Items listed to the user (``visibility.item_q``); what of their text the user may
         read is ``visibility.item_text_fields``."""

@@ -6,11 +6,12 @@ from django.db import models
 from django.db.models import Q
 
 from .. import visibility
+from ..changes import TrackedQuerySet
 from .agenda import EXEMPTION_CHOICES, AgendaItem, Meeting, Part, exemption_constraints
 from .people import Person
 
 
-class MinutesQuerySet(models.QuerySet):
+class MinutesQuerySet(TrackedQuerySet):
     def visible_to(self, user) -> MinutesQuerySet:
         """Clerks see every draft; others see minutes the clerk has published (draft or approved)
         of meetings they may see (``visibility.minutes_q``)."""
@@ -60,6 +61,10 @@ class Minutes(models.Model):
         return f"Minutes of {self.meeting}"
 
 
+class AttendanceQuerySet(TrackedQuerySet):
+    meeting_path = "minutes__meeting_id"
+
+
 class Attendance(models.Model):
     """One line of the minutes' attendance, in the seed's four groups."""
 
@@ -78,6 +83,8 @@ class Attendance(models.Model):
     directorate = models.CharField(max_length=100, blank=True, help_text="For officers.")
     is_chair = models.BooleanField(default=False)
     position = models.PositiveIntegerField(default=0)
+
+    objects = AttendanceQuerySet.as_manager()
 
     class Meta:
         ordering = ["minutes", "position"]
@@ -98,7 +105,9 @@ class Attendance(models.Model):
         return f"{self.person} ({self.get_group_display()})"
 
 
-class MinuteItemQuerySet(models.QuerySet):
+class MinuteItemQuerySet(TrackedQuerySet):
+    meeting_path = "minutes__meeting_id"
+
     def visible_to(self, user) -> MinuteItemQuerySet:
         return self.filter(visibility.minute_item_q(visibility.audience_of(user)))
 
@@ -136,7 +145,9 @@ class MinuteItem(models.Model):
         return f"{self.number}. {self.title}"
 
 
-class ResolutionQuerySet(models.QuerySet):
+class ResolutionQuerySet(TrackedQuerySet):
+    meeting_path = "minute_item__minutes__meeting_id"
+
     def visible_to(self, user) -> ResolutionQuerySet:
         return self.filter(visibility.resolution_q(visibility.audience_of(user)))
 
@@ -167,7 +178,9 @@ class Resolution(models.Model):
         return f"({self.number}) {self.text[:60]}" if self.number else self.text[:60]
 
 
-class DeclarationQuerySet(models.QuerySet):
+class DeclarationQuerySet(TrackedQuerySet):
+    meeting_path = "minute_item__minutes__meeting_id"
+
     def visible_to(self, user) -> DeclarationQuerySet:
         return self.filter(visibility.declaration_q(visibility.audience_of(user)))
 
