@@ -74,10 +74,25 @@ class AgendaItemForm(forms.ModelForm):
             "public_description": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, parent: AgendaItem | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance and self.instance.pk:
             self.initial["bullet_points"] = "\n".join(self.instance.bullet_points or [])
+            parent = self.instance.parent if self.instance.parent_id else None
+        # A sub-item of private business is private with its item: not the clerk's choice.
+        self.under_private = parent is not None and parent.part == Part.PRIVATE
+        if self.under_private:
+            part = self.fields["part"]
+            part.choices = [(Part.PRIVATE, f"Private, with item {parent.number}")]
+            part.initial = Part.PRIVATE
+            part.disabled = True
+            part.help_text = (
+                f"Item {parent.number} is private business, so everything under it is private."
+            )
+            self.fields["exemption_paragraph"].help_text = (
+                f"Leave as 'Not exempt' to use item {parent.number}'s paragraph "
+                f"({parent.exemption_paragraph})."
+            )
 
     def clean_bullet_points(self) -> list[str]:
         text = self.cleaned_data.get("bullet_points") or ""
@@ -85,7 +100,9 @@ class AgendaItemForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("part") == Part.PRIVATE:
+        if self.under_private:
+            data["part"] = Part.PRIVATE  # the service gives it its item's paragraph if none
+        elif data.get("part") == Part.PRIVATE:
             if not data.get("exemption_paragraph"):
                 self.add_error(
                     "exemption_paragraph",

@@ -92,6 +92,7 @@ def meeting_minutes(*, meeting: Meeting, user) -> Minutes | None:
                 "items",
                 queryset=MinuteItem.objects.visible_to(user)
                 .order_by("position")
+                .select_related("agenda_item__parent")
                 .prefetch_related(Prefetch("resolutions", queryset=Resolution.objects.all())),
             ),
         )

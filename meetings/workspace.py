@@ -135,7 +135,7 @@ def item_add(request: HttpRequest, slug: str) -> HttpResponse:
     parent = None
     if parent_id := request.GET.get("parent") or request.POST.get("parent"):
         parent = get_object_or_404(AgendaItem, pk=parent_id, meeting=meeting, parent__isnull=True)
-    form = AgendaItemForm(request.POST or None)
+    form = AgendaItemForm(request.POST or None, parent=parent)
     if request.method == "POST" and form.is_valid():
         try:
             item = services.agenda_item_add(
@@ -337,7 +337,9 @@ def minutes_edit(request: HttpRequest, slug: str) -> HttpResponse:
 @clerk_required
 def minute_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(
-        MinuteItem.objects.visible_to(request.user).select_related("minutes__meeting__committee"),
+        MinuteItem.objects.visible_to(request.user).select_related(
+            "minutes__meeting__committee", "agenda_item__parent"
+        ),
         pk=pk,
     )
     initial = {

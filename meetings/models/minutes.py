@@ -144,6 +144,12 @@ class MinuteItem(models.Model):
     def __str__(self) -> str:
         return f"{self.number}. {self.title}"
 
+    @property
+    def is_private(self) -> bool:
+        """Private in effect: marked so, or recording an item that is private
+        (``visibility.minute_item_is_private``)."""
+        return visibility.minute_item_is_private(self)
+
 
 class ResolutionQuerySet(TrackedQuerySet):
     meeting_path = "minute_item__minutes__meeting_id"
