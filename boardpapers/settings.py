@@ -247,7 +247,7 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "boardpapers.accounts.views.locked_out"
 # Behind a proxy, the address the proxy saw (the last X-Forwarded-For entry), else REMOTE_ADDR.
-AXES_CLIENT_IP_CALLABLE = "boardpapers.accounts.throttling.client_address"
+AXES_CLIENT_IP_CALLABLE = "boardpapers.client.client_address"
 AXES_ENABLE_ADMIN = False
 AXES_VERBOSE = False
 # Two-factor sign-in (TOTP) is required of clerks and admins; the issuer names the portal in

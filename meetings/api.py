@@ -157,7 +157,7 @@ def _document(request: HttpRequest, report: Report) -> dict:
 def _agenda_item(request: HttpRequest, item: AgendaItem, parent: AgendaItem | None) -> dict:
     """An item as the user may read it: ``item.full_text`` is set by ``selectors.meeting_agenda``
     from ``visibility.item_text_fields``."""
-    number = f"{parent.number}{item.number}" if parent else item.number
+    number = item.stamp_number
     full = item.full_text
     notes = [item.presenter] if item.presenter and full else []
     return {

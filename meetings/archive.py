@@ -21,7 +21,6 @@ import io
 import random
 import time
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -29,6 +28,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from . import search_index
+from .formats import LONDON
 from .models import (
     AgendaItem,
     Committee,
@@ -38,8 +38,6 @@ from .models import (
     Part,
     Resolution,
 )
-
-LONDON = ZoneInfo("Europe/London")
 
 COMMITTEES = [
     ("Cabinet", "cabinet"),

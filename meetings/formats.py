@@ -6,8 +6,12 @@ Written out by hand rather than through locale formats, so the wording is the se
 """
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
+
+# The council's time zone (settings.TIME_ZONE): meetings are held, and papers dated, in London.
+LONDON = ZoneInfo("Europe/London")
 
 
 def ordinal(day: int) -> str:

@@ -18,6 +18,7 @@ from reports.models import Pack, Report
 from reports.packs import earlier_versions, meeting_packs, supplement_pack_url
 
 from . import calendars, publishing, selectors
+from .minutes_layout import attendance_groups
 from .models import Attendance, Committee, Meeting, MeetingAddress, Membership, Minutes, Person
 
 PAGE_SIZE = 25
@@ -210,21 +211,17 @@ def minutes_detail(request: HttpRequest, slug: str) -> HttpResponse:
     minutes = selectors.meeting_minutes(meeting=found, user=request.user)
     if minutes is None:
         raise Http404("These minutes have not been published.")
-    attendance = list(minutes.attendance.all())
-    officers: dict[str, list[Attendance]] = {}
-    for line in attendance:
-        if line.group == Attendance.Group.OFFICER:
-            officers.setdefault(line.directorate or "Other", []).append(line)
+    groups = attendance_groups(list(minutes.attendance.all()))
     return render(
         request,
         "meetings/minutes_detail.html",
         {
             "meeting": found,
             "minutes": minutes,
-            "board_members": [a for a in attendance if a.group == Attendance.Group.BOARD_MEMBER],
-            "others": [a for a in attendance if a.group == Attendance.Group.OTHER_REPRESENTATIVE],
-            "officers": officers.items(),
-            "apologies": [a for a in attendance if a.group == Attendance.Group.APOLOGIES],
+            "board_members": groups.board_members,
+            "others": groups.others,
+            "officers": groups.officers.items(),
+            "apologies": groups.apologies,
         },
     )
 

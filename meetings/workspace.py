@@ -7,7 +7,6 @@ from __future__ import annotations
 import functools
 import io
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from reports.convert import docx_to_pdf, looks_like_docx
 from reports.models import Report
+from reports.pdf import check_upload_size
 from reports.services import report_create
 
 from . import publishing, roles, services
@@ -210,14 +210,10 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None, item=item)
     if request.method == "POST" and form.is_valid():
         upload_file = form.cleaned_data["file"]
-        limit = settings.MAX_UPLOAD_MB * 1024 * 1024
-        if upload_file.size > limit:
-            form.add_error(
-                "file",
-                f"This file is {upload_file.size / 1_048_576:.1f} MB, over the "
-                f"{settings.MAX_UPLOAD_MB} MB limit. Split it into smaller documents or reduce "
-                "its image quality, then upload it again.",
-            )
+        try:
+            check_upload_size(upload_file.size)
+        except ValidationError as error:
+            form.add_error("file", error)
         else:
             data = upload_file.read()
             filename = upload_file.name

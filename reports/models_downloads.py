@@ -11,16 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.http import HttpRequest
 
-
-def client_address(request: HttpRequest) -> str | None:
-    """The reader's address: behind a proxy (BEHIND_PROXY=1) the last X-Forwarded-For entry,
-    the one the proxy itself saw (entries before it are whatever the client claimed)."""
-    if getattr(settings, "BEHIND_PROXY", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        last = forwarded.split(",")[-1].strip()
-        if last:
-            return last
-    return request.META.get("REMOTE_ADDR") or None
+from boardpapers.client import client_address
 
 
 class DownloadLog(models.Model):

@@ -97,17 +97,23 @@ def _clean_text(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufffe", "-")
 
 
-def inspect_pdf(data: bytes, *, max_bytes: int | None = None) -> PdfFacts:
-    """Check an upload and read its facts, or raise ValidationError saying what is wrong and
-    what to do about it. Reads only; the bytes are never changed."""
+def check_upload_size(size: int, *, max_bytes: int | None = None) -> None:
+    """Refuse a file over the upload limit (MAX_UPLOAD_MB), saying what to do. Asked before an
+    upload is read into memory, and again of the bytes themselves."""
     limit = max_bytes if max_bytes is not None else settings.MAX_UPLOAD_MB * 1024 * 1024
-    if len(data) > limit:
+    if size > limit:
         raise _refuse(
-            f"This file is {len(data) / 1_048_576:.1f} MB, over the {limit / 1_048_576:.0f} MB "
+            f"This file is {size / 1_048_576:.1f} MB, over the {limit / 1_048_576:.0f} MB "
             "limit. Split it into smaller documents or reduce its image quality, then upload "
             "it again.",
             "too_large",
         )
+
+
+def inspect_pdf(data: bytes, *, max_bytes: int | None = None) -> PdfFacts:
+    """Check an upload and read its facts, or raise ValidationError saying what is wrong and
+    what to do about it. Reads only; the bytes are never changed."""
+    check_upload_size(len(data), max_bytes=max_bytes)
     if len(data) == 0:
         raise _refuse("This file is empty. Choose the PDF again and upload it.", "empty")
     if PDF_MAGIC not in data[:1024]:

@@ -23,7 +23,6 @@ import urllib.request
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -31,6 +30,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from meetings.formats import LONDON
 from meetings.models import (
     AgendaItem,
     Attendance,
@@ -48,7 +48,6 @@ from .models import NATIVE_ID_BASE, ModernGovId
 from .sanitise import clean_html, html_to_text
 
 Kind = ModernGovId.Kind
-LONDON = ZoneInfo("Europe/London")
 TIMEOUT_SECONDS = 30
 USER_AGENT = "boardpapers-import-moderngov/1 (+https://github.com/)"
 

@@ -284,7 +284,7 @@ def get_meeting(request: HttpRequest) -> Node | None:
     for item in ordered:
         if item.parent_id:
             number, sub_number = item.parent.position, str(item.position)
-            display = f"{item.parent.number}({item.number})"
+            display = f"{item.parent.number}{item.display_number}"  # ModernGov's "3(a)"
         else:
             number, sub_number, display = item.position, "", f"{item.number}."
         rows.append(

@@ -1,8 +1,11 @@
 """Template filters for the papers' date and time wording (see meetings.formats)."""
 
 from django import template
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from meetings import formats
+from meetings.minutes_layout import narrative_blocks
 
 register = template.Library()
 
@@ -15,18 +18,13 @@ register.filter("clock", formats.clock)
 
 @register.filter
 def narrative(text: str):
-    """Paragraphs separated by blank lines; lines starting "- " become a bulleted list."""
-    from django.utils.html import escape, format_html_join
-    from django.utils.safestring import mark_safe
-
-    blocks = []
-    for block in (text or "").split("\n\n"):
-        lines = [line.strip() for line in block.strip().splitlines() if line.strip()]
-        if not lines:
-            continue
-        if all(line.startswith("- ") for line in lines):
-            items = format_html_join("", "<li>{}</li>", ((line[2:],) for line in lines))
-            blocks.append(f"<ul>{items}</ul>")
+    """A minute's narrative as HTML, set out as the printed minutes set it out
+    (``meetings.minutes_layout.narrative_blocks``)."""
+    html = []
+    for block in narrative_blocks(text):
+        if "bullets" in block:
+            items = format_html_join("", "<li>{}</li>", ((b,) for b in block["bullets"]))
+            html.append(format_html("<ul>{}</ul>", items))
         else:
-            blocks.append(f"<p>{escape(' '.join(lines))}</p>")
-    return mark_safe("\n".join(blocks))  # noqa: S308 - every piece is escaped above
+            html.append(format_html("<p>{}</p>", block["text"]))
+    return mark_safe("\n".join(html))  # noqa: S308 - every piece is escaped by format_html
