@@ -1,6 +1,19 @@
-"""Django's admin for clerks and admins until the clerk workspace replaces it for meeting work."""
+"""Django's staff pages for clerks and admins.
+
+The clerk's workspace (/workspace/) is where meeting work happens: every change there goes
+through a service (``meetings.services``, ``meetings.publishing``, ``reports.services``), which
+keeps the packs, search, caches and audit log in step with who may see what. The staff pages
+never change what the services own (DESIGN.md), so the meeting-content models are view-only
+here. A few fields that only the staff pages can set stay editable, and only those whose value
+cannot change who sees what: a meeting's venue, webcast, contact officer and closing time (and its
+signatory while it is a draft), a minute's heading, and declarations of interest (what was
+declared, not which minute records it). Committees, people, memberships and portal settings
+stay editable: they are not meeting content.
+"""
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 
 from .models import (
     AgendaItem,
@@ -18,6 +31,35 @@ from .models import (
 
 admin.site.site_header = "Board papers: staff pages"
 admin.site.site_title = "Board papers"
+
+
+def workspace_note() -> str:
+    return format_html(
+        'Read-only here: meetings, agendas, papers and minutes are changed in the <a href="{}">'
+        "clerk's workspace</a>, which rebuilds the packs and keeps the audit log.",
+        reverse("workspace"),
+    )
+
+
+class ViewOnly:
+    """Seen, never added, changed or deleted through the staff pages (nor by a bulk action):
+    the workspace's services own these rows. Mixed into a ModelAdmin or an inline."""
+
+    actions = None
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(
+            request, {"subtitle": workspace_note(), **(extra_context or {})}
+        )
 
 
 @admin.register(PortalSettings)
@@ -54,7 +96,7 @@ class CommitteeAdmin(admin.ModelAdmin):
     inlines = [MembershipInline]
 
 
-class AgendaItemInline(admin.TabularInline):
+class AgendaItemInline(ViewOnly, admin.TabularInline):
     model = AgendaItem
     extra = 0
     fields = ["position", "number", "parent", "title", "part", "exemption_paragraph"]
@@ -63,22 +105,58 @@ class AgendaItemInline(admin.TabularInline):
 
 @admin.register(Meeting)
 class MeetingAdmin(admin.ModelAdmin):
+    """A meeting is created, published, cancelled or postponed in the workspace. Here a clerk may
+    still set what only the staff pages can, none of which changes who sees what; a draft
+    meeting (seen by clerks alone) may be deleted with everything under it."""
+
     list_display = ["committee", "start", "status", "venue"]
     list_filter = ["status", "committee"]
     date_hierarchy = "start"
     search_fields = ["committee__name", "venue"]
     autocomplete_fields = ["committee", "contact_officer"]
     inlines = [AgendaItemInline]
+    actions = None  # a bulk delete would not ask whether each meeting is a draft
+    fields = [
+        "committee", "slug", "start", "status", "published_at", "dispatch_date", "signatory",
+        "venue", "webcast_url", "contact_officer", "closed_at",
+    ]  # fmt: skip
+    readonly_fields = ["committee", "slug", "start", "status", "published_at", "dispatch_date"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.is_public:
+            # Printed on the front sheet the members and the public were sent.
+            return [*self.readonly_fields, "signatory"]
+        return self.readonly_fields
+
+    def has_add_permission(self, request) -> bool:
+        return False  # the workspace creates meetings, with the standard agenda
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if obj is not None and obj.status != Meeting.Status.DRAFT:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if all(meeting.status == Meeting.Status.DRAFT for meeting in objs):
+            # Nobody but clerks has seen a draft: what hangs off it goes with it, although
+            # none of it may be deleted on its own here.
+            perms_needed = set()
+        else:
+            perms_needed = {*perms_needed, "published meeting"}
+        return deleted, counts, perms_needed, protected
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(
+            request, {"subtitle": workspace_note(), **(extra_context or {})}
+        )
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(admin.ModelAdmin):
+class AgendaItemAdmin(ViewOnly, admin.ModelAdmin):
     list_display = ["__str__", "meeting", "part"]
     list_filter = ["part", "meeting__committee"]
     search_fields = ["title", "meeting__committee__name"]
-    autocomplete_fields = ["meeting", "parent"]
-    raw_id_fields = ["previous_minutes"]
-    readonly_fields = ["is_pending"]  # a supplementary agenda publishes it
 
     def get_inlines(self, request, obj):
         from reports.admin import ReportInline
@@ -86,13 +164,12 @@ class AgendaItemAdmin(admin.ModelAdmin):
         return [ReportInline]
 
 
-class AttendanceInline(admin.TabularInline):
+class AttendanceInline(ViewOnly, admin.TabularInline):
     model = Attendance
     extra = 0
-    autocomplete_fields = ["person"]
 
 
-class MinuteItemInline(admin.StackedInline):
+class MinuteItemInline(ViewOnly, admin.StackedInline):
     model = MinuteItem
     extra = 0
     fields = ["position", "number", "title", "narrative", "part", "exemption_paragraph"]
@@ -100,37 +177,61 @@ class MinuteItemInline(admin.StackedInline):
 
 
 @admin.register(Minutes)
-class MinutesAdmin(admin.ModelAdmin):
+class MinutesAdmin(ViewOnly, admin.ModelAdmin):
     list_display = ["meeting", "status", "is_published", "approved_at"]
     list_filter = ["status", "is_published"]
-    autocomplete_fields = ["meeting", "approved_at"]
     inlines = [AttendanceInline, MinuteItemInline]
 
 
-class ResolutionInline(admin.TabularInline):
+class ResolutionInline(ViewOnly, admin.TabularInline):
     model = Resolution
     extra = 0
 
 
 class DeclarationInline(admin.TabularInline):
+    """Declarations of interest are written only here: a declaration is seen by whoever may see
+    the minute that records it, so what was declared may change and the minute may not."""
+
     model = Declaration
     extra = 0
     autocomplete_fields = ["person"]
+    fields = ["person", "kind", "interest"]
 
 
 @admin.register(MinuteItem)
 class MinuteItemAdmin(admin.ModelAdmin):
+    """A minute's narrative and resolutions are written in the workspace, and its part follows
+    the agenda item it records; only its heading may be corrected here."""
+
     list_display = ["__str__", "minutes", "part"]
     search_fields = ["title", "narrative"]
-    raw_id_fields = ["minutes", "agenda_item"]
     inlines = [ResolutionInline, DeclarationInline]
+    actions = None
+    fields = [
+        "minutes", "position", "number", "title", "agenda_item", "part", "exemption_paragraph",
+        "narrative", "narrative_html",
+    ]  # fmt: skip
+    readonly_fields = [
+        "minutes", "position", "number", "agenda_item", "part", "exemption_paragraph",
+        "narrative", "narrative_html",
+    ]  # fmt: skip
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(
+            request, {"subtitle": workspace_note(), **(extra_context or {})}
+        )
 
 
 @admin.register(Resolution)
-class ResolutionAdmin(admin.ModelAdmin):
+class ResolutionAdmin(ViewOnly, admin.ModelAdmin):
     list_display = ["__str__", "minute_item"]
     search_fields = ["text"]
-    raw_id_fields = ["minute_item"]
 
 
 @admin.register(Membership)
@@ -141,15 +242,19 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(admin.ModelAdmin):
+class AttendanceAdmin(ViewOnly, admin.ModelAdmin):
     list_display = ["person", "minutes", "group"]
     list_filter = ["group"]
-    autocomplete_fields = ["person"]
-    raw_id_fields = ["minutes"]
 
 
 @admin.register(Declaration)
 class DeclarationAdmin(admin.ModelAdmin):
+    """See DeclarationInline: the minute (and agenda item) a declaration records is chosen when
+    it is added and cannot be changed afterwards."""
+
     list_display = ["person", "minute_item", "kind"]
     autocomplete_fields = ["person"]
     raw_id_fields = ["minute_item", "agenda_item"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["minute_item", "agenda_item"] if obj is not None else []

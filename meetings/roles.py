@@ -10,7 +10,13 @@ CLERK = "clerk"
 ADMIN = "admin"
 ROLES = (MEMBER, CLERK, ADMIN)
 
-# Which models each staff role may change through Django's admin until the clerk workspace exists.
+# Which models' staff pages (Django's admin) each staff role may open. The meeting content here
+# (meetings, agenda items, papers, minutes and what hangs off them) is view-only there whatever
+# the permission says, but for a few fields that cannot change who sees what: the ModelAdmins in
+# meetings/admin.py and reports/admin.py refuse adding, changing and deleting what the workspace's
+# services own, for admins and superusers too (a superuser holds every permission, and an
+# existing group keeps those it was given). Clerks still edit committees, people, memberships and
+# declarations of interest there.
 CLERK_MODELS = {
     "meetings": [
         "committee",

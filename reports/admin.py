@@ -1,48 +1,39 @@
-"""Uploading reports through the staff pages: every file passes the same checks as any upload."""
+"""The staff pages for documents: seen here, uploaded, withdrawn and replaced in the clerk's
+workspace (its upload page checks the file, decides whether it waits for a supplementary agenda
+and keeps the packs in step). Only a paper's title and author may be corrected here, which
+changes nothing about who sees it; a paper of a draft meeting, seen by clerks alone, may be
+deleted."""
 
-from django import forms
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+
+from meetings.admin import ViewOnly
+from meetings.models import Meeting
 
 from .models import DownloadLog, Report, ReportPage
-from .pdf import inspect_pdf
-from .services import report_create
 
 
-class ReportUploadForm(forms.ModelForm):
-    upload = forms.FileField(label="PDF file", help_text="A PDF without passwords or scripts.")
-
-    class Meta:
-        model = Report
-        fields = ["agenda_item", "title", "author", "kind", "is_exempt"]
-
-    def clean_upload(self):
-        upload = self.cleaned_data["upload"]
-        self.data_bytes = upload.read()
-        self.facts = inspect_pdf(self.data_bytes)
-        return upload
+def upload_note() -> str:
+    return format_html(
+        'Papers are uploaded, withdrawn and replaced in the <a href="{}">clerk\'s workspace</a>: '
+        "open the meeting's agenda and choose “Upload a report” on the item. Here only a "
+        "paper's title and author may be corrected.",
+        reverse("workspace"),
+    )
 
 
-class ReportInline(admin.TabularInline):
+class ReportInline(ViewOnly, admin.TabularInline):
     model = Report
     extra = 0
-    fields = ["title", "kind", "is_exempt", "page_count", "sha256"]
-    readonly_fields = ["page_count", "sha256"]
+    fields = ["title", "kind", "is_exempt", "is_pending", "withdrawn_at", "page_count", "sha256"]
     show_change_link = True
 
-    def has_add_permission(self, request, obj=None) -> bool:
-        # New documents come in through the upload form, which checks the file.
-        return False
 
-
-class ReportPageInline(admin.TabularInline):
+class ReportPageInline(ViewOnly, admin.TabularInline):
     model = ReportPage
     extra = 0
     fields = ["number", "text"]
-    readonly_fields = ["number", "text"]
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Report)
@@ -50,10 +41,14 @@ class ReportAdmin(admin.ModelAdmin):
     list_display = ["title", "agenda_item", "kind", "is_exempt", "page_count"]
     list_filter = ["kind", "is_exempt"]
     search_fields = ["title", "author", "sha256"]
-    raw_id_fields = ["agenda_item"]
+    list_select_related = ["agenda_item__meeting__committee"]
+    actions = None  # a bulk delete would not ask whether each paper's meeting is a draft
     readonly_fields = [
-        # Pending, replaced and withdrawn change only through the workspace's publishing
-        # steps, which rebuild the packs and tell the members.
+        # Everything but the title and author: the services own what a paper is, whether it is
+        # exempt, pending, replaced or withdrawn, and the file with its facts.
+        "agenda_item",
+        "kind",
+        "is_exempt",
         "is_pending",
         "replaces",
         "superseded_at",
@@ -71,38 +66,21 @@ class ReportAdmin(admin.ModelAdmin):
     ]
     inlines = [ReportPageInline]
 
-    def get_form(self, request, obj=None, **kwargs):
-        if obj is None:
-            kwargs["form"] = ReportUploadForm
-        return super().get_form(request, obj, **kwargs)
-
     def get_fields(self, request, obj=None):
-        if obj is None:
-            return ["agenda_item", "title", "author", "kind", "is_exempt", "upload"]
-        return super().get_fields(request, obj)
+        return ["title", "author", *self.readonly_fields]
 
-    def get_readonly_fields(self, request, obj=None):
-        return self.readonly_fields if obj is not None else []
+    def has_add_permission(self, request) -> bool:
+        return False  # the workspace's upload page
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            return super().save_model(request, obj, form, change)
-        created = report_create(
-            agenda_item=form.cleaned_data["agenda_item"],
-            data=form.data_bytes,
-            title=form.cleaned_data["title"],
-            filename=form.cleaned_data["upload"].name,
-            kind=form.cleaned_data["kind"],
-            author=form.cleaned_data["author"],
-            is_exempt=form.cleaned_data["is_exempt"],
-            by=request.user,
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if obj is None or obj.agenda_item.meeting.status != Meeting.Status.DRAFT:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(
+            request, {"subtitle": upload_note(), **(extra_context or {})}
         )
-        obj.pk = created.pk
-        obj.__dict__.update(created.__dict__)
-
-    def save_related(self, request, form, formsets, change):
-        if change:
-            super().save_related(request, form, formsets, change)
 
 
 @admin.register(DownloadLog)
