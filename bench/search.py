@@ -192,15 +192,22 @@ def worker(queries: dict, repeat: int) -> dict:
     return out
 
 
+# The FTS5 table of what the public may read: the searches measured are the public's.
+PUBLIC_FTS = "meetings_passage_fts_public"
+
+
 def pick_queries(connection) -> dict:
-    """Rare and common words chosen from the archive's own vocabulary (SQLite FTS5 counts)."""
+    """Rare and common words chosen from the archive's own vocabulary (SQLite FTS5 counts over
+    what the public may read)."""
     from meetings.search.query import STOP_WORDS
 
     with connection.cursor() as cursor:
         cursor.execute(
-            "CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, meetings_passage_fts, 'row')"
+            f"CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, {PUBLIC_FTS}, 'row')"
         )
-        cursor.execute("SELECT count(*) FROM meetings_passage")
+        cursor.execute(
+            "SELECT count(*) FROM meetings_passage WHERE audience_min <= 0 AND audience_max >= 0"
+        )
         n = cursor.fetchone()[0]
         cursor.execute(
             "SELECT term, doc FROM temp.vocab WHERE doc BETWEEN 5 AND 60 AND length(term) >= 7 "
@@ -229,7 +236,7 @@ def word_for(connection, stem: str) -> str:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT title || ' ' || body FROM meetings_passage WHERE id IN (SELECT rowid FROM "
-            "meetings_passage_fts WHERE meetings_passage_fts MATCH %s LIMIT 1)",
+            f"{PUBLIC_FTS} WHERE {PUBLIC_FTS} MATCH %s LIMIT 1)",
             [f'"{stem}" *'],
         )
         row = cursor.fetchone()

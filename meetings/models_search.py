@@ -2,18 +2,27 @@
 item, meeting or page of a report, linked back to its meeting, committee, date, item and page.
 
 Rows are written only by ``meetings.search_index`` (from the source rows, never by hand). Who may
-read a row is stored as a range of audiences, worked out when the row is written by asking each
-source model's ``visible_to`` (and ``AgendaItemQuerySet.text_visible_to``) as the public, a
-member and a clerk; ``PassageQuerySet.visible_to`` compares it with the viewer's audience, which
-comes from ``roles.sees_exempt`` and ``roles.sees_unpublished``. Nothing here decides on its own
-who may see what.
+read a row is stored as a range of audiences (``audience_min`` to ``audience_max``: 0 the public,
+1 members, 2 clerks), worked out by ``meetings.search_index`` when the row is written from the
+rules of ``meetings.visibility``; ``PassageQuerySet.visible_to`` compares it with the viewer's
+audience, which comes from ``roles.sees_exempt`` and ``roles.sees_unpublished``. Nothing here
+decides on its own who may see what.
 
-The full-text columns are not Django fields: migration 0004 adds them for the database in use.
-On PostgreSQL, ``search_vector`` is a stored generated ``tsvector`` (title weighted A, body B, in
-the ``portal_english`` configuration: English stemming that keeps stop words, so "any other
-business" stays a phrase) with a GIN index. On SQLite, ``meetings_passage_fts`` is an FTS5
-table over ``title`` and ``body`` (porter stemming) kept in step by triggers. A later migration
-that makes Django rebuild this table on SQLite must create those triggers again.
+The full-text side is not made of Django fields: migrations 0005 and 0010 add it for the
+database in use. On PostgreSQL, ``search_vector`` is a stored generated ``tsvector`` (title
+weighted A, body B, in the ``portal_english`` configuration: English stemming that keeps stop
+words, so "any other business" stays a phrase) with a GIN index; its ranking (``ts_rank``) looks
+at one row at a time, and search weighs words by counts it makes among the viewer's passages.
+On SQLite, each audience has an FTS5 table over ``title`` and ``body`` (porter stemming) holding
+only the passages that audience may read: ``meetings_passage_fts_public``,
+``meetings_passage_fts_members`` and ``meetings_passage_fts_clerks``, because FTS5's bm25 counts
+how common a word is over its whole table, and a table holding hidden passages would let them
+change the order others see. They hold no copy of the text (external content) and are kept in
+step by triggers on this table, which follow an insert, a delete and an update that changes a
+row's text or moves it between audiences. Never run FTS5's 'rebuild' on them (it would put every
+passage in every table); to refill them, run ``manage.py rebuild_search_index --full-text``. A
+later migration that makes Django rebuild this table on SQLite (``_remake_table``) drops those
+triggers and must create them again (see migration 0010).
 """
 
 from __future__ import annotations
@@ -44,7 +53,10 @@ class PassageQuerySet(models.QuerySet):
     def visible_to(self, user) -> PassageQuerySet:
         """Passages written for this user's audience: a private item's public passage (its title
         and reason for exemption) for the public, its full passage for members and clerks."""
-        audience = audience_of(user)
+        return self.for_audience(audience_of(user))
+
+    def for_audience(self, audience: int) -> PassageQuerySet:
+        """Passages this audience may read: the rows its FTS5 table holds on SQLite."""
         return self.filter(audience_min__lte=audience, audience_max__gte=audience)
 
 
@@ -111,4 +123,3 @@ class Passage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.number}: {self.title[:60]}".strip()
-

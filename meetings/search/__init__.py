@@ -3,10 +3,12 @@
 ``search()`` is the one entry point; ``search_page(request)`` is the page. Both databases answer
 through the same steps, with a backend each (``backends.py``):
 
-1. the passages the viewer may read (``Passage.objects.visible_to``) are narrowed by the filters
-   (``SearchFilter``, django-filter); the ORM compiles that to a WHERE clause which the backend
-   puts beside its full-text match, so private passages are gone before anything is counted,
-   ranked or quoted;
+1. the passages the viewer may read (``Passage.objects.for_audience``, the viewer's audience) are
+   narrowed by the filters (``SearchFilter``, django-filter); the ORM compiles that to a WHERE
+   clause which the backend puts beside its full-text match, so private passages are gone before
+   anything is counted, ranked or quoted; the backend is made for the same audience, so what its
+   ranking counts across passages (how common a word is) is counted among those alone, and
+   nothing hidden from the viewer changes the order;
 2. the matches are counted, up to ``COUNT_CAP``; when fewer than ``FEW`` passages have every
    word, passages with any of them are shown as well (those with most of the words, and the
    rarer words, rank first), and the page says so;
@@ -33,7 +35,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from .. import search_index
 from ..models import AgendaItem, Committee, Meeting, MinuteItem, Resolution
-from ..models_search import Passage
+from ..models_search import Passage, audience_of
 from .backends import START, STOP, Backend, backend_for
 from .filters import SearchFilter
 from .query import ParsedQuery, parse
@@ -290,7 +292,8 @@ def search(
     except Exception:
         log.exception("Reindexing before a search failed")
     parsed = parse(query)
-    filterset = SearchFilter(filters or None, queryset=Passage.objects.visible_to(user))
+    audience = audience_of(user)  # asked once: the passages and the ranking are the same one's
+    filterset = SearchFilter(filters or None, queryset=Passage.objects.for_audience(audience))
     results = SearchResults(
         text=query or "",
         query=parsed,
@@ -308,7 +311,7 @@ def search(
     where = _where(filterset.qs)
     if where is None:
         return results
-    backend = backend_for(using)
+    backend = backend_for(using, audience=audience)
     number = _page_number(page)
     newest = backend.newest_first if NEWEST_FIRST is None else NEWEST_FIRST
     kw = {"cap": CANDIDATE_CAP, "newest_first": newest}

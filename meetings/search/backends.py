@@ -2,7 +2,11 @@
 
 Both take the parsed query and a WHERE clause that the ORM compiled from the passages the viewer
 may read and the filters asked for, so private passages are gone before anything is counted or
-ranked. Each does the same two things:
+ranked. A backend is made for one audience (``backend_for(using, audience=...)``), and whatever
+its ranking counts across passages (how many hold a word, how long they are) it counts among the
+passages that audience may read, so hidden material never changes the order anyone else sees:
+SQLite searches an FTS5 table per audience, PostgreSQL weighs words by counts over the viewer's
+passages. Each does the same two things:
 
 - ``ranked``: in one statement, the number of matches (counted up to a cap) and the ids of one
   page of them, best first or newest first, ranked among at most that many candidates: all the
@@ -23,6 +27,7 @@ import math
 
 from django.db import connections
 
+from ..models_search import AUDIENCES, CLERKS, MEMBERS, PUBLIC
 from ..search_index import HIGHLIGHT_MARKS
 from .query import Atom, ParsedQuery
 
@@ -36,8 +41,11 @@ class Backend:
     vendor = ""
     newest_first = False  # over the cap, rank the most recently indexed matches
 
-    def __init__(self, using: str = "default") -> None:
+    def __init__(self, using: str = "default", *, audience: int = PUBLIC) -> None:
+        if audience not in AUDIENCES:
+            raise ValueError(f"Unknown audience {audience!r}.")
         self.using = using
+        self.audience = audience
 
     def _fetch(self, sql: str, params: list) -> list[tuple]:
         with connections[self.using].cursor() as cursor:
@@ -70,7 +78,9 @@ class PostgresBackend(Backend):
     tsquery is worked out first and then sent as a constant, so the planner knows how common the
     words are: for a rare word it starts from the GIN index; for "council" it walks the newest
     passages and stops at the cap. With more than one word, each is weighted by how rare it is
-    among the passages the viewer may read (ts_rank has no notion of that).
+    among the passages the viewer may read (ts_rank has no notion of that): both the number of
+    passages holding it and the number of passages are counted within what the viewer may read,
+    never taken from the whole table or the planner's statistics.
     """
 
     vendor = "postgresql"
@@ -88,9 +98,10 @@ class PostgresBackend(Backend):
     )
     TITLE_HEADLINE = f'StartSel="{START}", StopSel="{STOP}", HighlightAll=true'
     DF_CAP = 1000  # a word in more passages than this gets the smallest weight
+    N_CAP = 20 * DF_CAP  # the passages the viewer may read, counted up to this many
 
-    def __init__(self, using: str = "default") -> None:
-        super().__init__(using)
+    def __init__(self, using: str = "default", *, audience: int = PUBLIC) -> None:
+        super().__init__(using, audience=audience)
         self._resolved: dict = {}
 
     # A word the planner expects in more than this share of the passages ("council") is
@@ -156,23 +167,28 @@ class PostgresBackend(Backend):
         return self._resolved[query]
 
     def _weights(self, query: ParsedQuery, where: tuple[str, list]) -> list[float]:
-        """An inverse document frequency per word or phrase, within what the viewer may read."""
+        """An inverse document frequency per word or phrase, within what the viewer may read:
+        the passages that hold it (those of ``where``, up to ``DF_CAP``) against the passages of
+        the viewer's audience (up to ``N_CAP``). Nothing hidden from the viewer is counted, so
+        hidden material cannot change the weights, and with them the order."""
         texts = self.resolve(query)
         atoms = query.atoms
         if len(atoms) < 2:
             return [1.0] * len(atoms)
-        counts, params = [], []
+        # The audience alone, not the filters: the first N_CAP rows of the table nearly all
+        # qualify, so the count stops early instead of scanning for a narrow filter's rows.
+        counts = [
+            f"(SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE {TABLE}.audience_min <= %s "
+            f"AND {TABLE}.audience_max >= %s LIMIT {self.N_CAP}) AS v)"
+        ]
+        params: list = [self.audience, self.audience]
         for n in range(len(atoms)):
             counts.append(
                 f"(SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE {TABLE}.search_vector @@ "
                 f"%s::tsquery AND ({where[0]}) LIMIT {self.DF_CAP}) AS m)"
             )
             params += [texts[f"a{n}"], *where[1]]
-        total = (
-            "(SELECT CASE WHEN reltuples > 0 THEN reltuples::bigint ELSE "
-            f"(SELECT count(*) FROM {TABLE}) END FROM pg_class WHERE oid = '{TABLE}'::regclass)"
-        )
-        row = self._fetch(f"SELECT {total}, {', '.join(counts)}", params)[0]
+        row = self._fetch(f"SELECT {', '.join(counts)}", params)[0]
         n = max(row[0] or 0, max(row[1:]), 1)
         return [math.log(1 + (n - df + 0.5) / (df + 0.5)) for df in row[1:]]
 
@@ -240,12 +256,42 @@ class SqliteBackend(Backend):
     """FTS5 over title and body with the porter stemmer, ranked by bm25 (the title counts four
     times the body), extracts by ``snippet()``. Every word and phrase is passed to FTS5 as a
     quoted string, so FTS5's own operators (NEAR, AND, NOT, *, ^, column filters) are never
-    read from what someone typed."""
+    read from what someone typed.
+
+    bm25 counts how many passages of its table hold a word and how long they are on average,
+    so each audience has its own FTS5 table holding only the passages it may read (migration
+    0010, kept in step by triggers on ``meetings_passage``), and the backend searches the
+    viewer's."""
 
     vendor = "sqlite"
     newest_first = True
-    FTS = "meetings_passage_fts"
+    TABLES = {
+        PUBLIC: "meetings_passage_fts_public",
+        MEMBERS: "meetings_passage_fts_members",
+        CLERKS: "meetings_passage_fts_clerks",
+    }
     WEIGHTS = "4.0, 1.0"
+
+    def __init__(self, using: str = "default", *, audience: int = PUBLIC) -> None:
+        super().__init__(using, audience=audience)
+        self.fts = self.TABLES[audience]
+
+    @classmethod
+    def refill(cls, using: str = "default") -> dict[int, int]:
+        """Empty each audience's table and fill it again from ``meetings_passage``: the repair
+        for a table that has fallen out of step (FTS5's own 'rebuild' would put every passage
+        in every table). Returns the passages now in each."""
+        filled = {}
+        with connections[using].cursor() as cursor:
+            for audience, table in cls.TABLES.items():
+                cursor.execute(f"INSERT INTO {table}({table}) VALUES ('delete-all')")
+                cursor.execute(
+                    f"INSERT INTO {table}(rowid, title, body) SELECT id, title, body FROM {TABLE} "
+                    "WHERE audience_min <= %s AND audience_max >= %s ORDER BY id",
+                    [audience, audience],
+                )
+                filled[audience] = cursor.rowcount
+        return filled
 
     @staticmethod
     def _atom(atom: Atom) -> str:
@@ -261,22 +307,22 @@ class SqliteBackend(Backend):
         return expression
 
     def _from(self) -> str:
-        return f"{self.FTS} JOIN {TABLE} ON {TABLE}.id = {self.FTS}.rowid"
+        return f"{self.fts} JOIN {TABLE} ON {TABLE}.id = {self.fts}.rowid"
 
     def ranked(self, query, where, *, cap, newest_first, order, offset, limit):
-        newest = f"ORDER BY {self.FTS}.rowid DESC" if newest_first else ""
-        score = f"bm25({self.FTS}, {self.WEIGHTS})" if order == "relevance" else "0"
+        newest = f"ORDER BY {self.fts}.rowid DESC" if newest_first else ""
+        score = f"bm25({self.fts}, {self.WEIGHTS})" if order == "relevance" else "0"
         params = []
         if query.phrase is not None and order == "relevance":
             score = (
-                f"{score} * (CASE WHEN {self.FTS}.rowid IN (SELECT rowid FROM {self.FTS} "
-                f"WHERE {self.FTS} MATCH %s) THEN {PHRASE_BOOST} ELSE 1 END)"
+                f"{score} * (CASE WHEN {self.fts}.rowid IN (SELECT rowid FROM {self.fts} "
+                f"WHERE {self.fts} MATCH %s) THEN {PHRASE_BOOST} ELSE 1 END)"
             )
             params.append(self._atom(query.phrase))
         ordering = "score ASC, id DESC" if order == "relevance" else "date DESC, id DESC"
         sql = (
             f"WITH c AS MATERIALIZED (SELECT {TABLE}.id AS id, {TABLE}.date AS date, "
-            f"{score} AS score FROM {self._from()} WHERE {self.FTS} MATCH %s "
+            f"{score} AS score FROM {self._from()} WHERE {self.fts} MATCH %s "
             f"AND ({where[0]}) {newest} LIMIT %s) "
             f"SELECT n.total, r.id FROM (SELECT count(*) AS total FROM c) AS n LEFT JOIN "
             f"(SELECT id FROM c ORDER BY {ordering} LIMIT %s OFFSET %s) AS r ON 1"
@@ -290,17 +336,18 @@ class SqliteBackend(Backend):
             return {}
         marks = ", ".join(["%s"] * len(ids))
         sql = (
-            f"SELECT rowid, highlight({self.FTS}, 0, %s, %s), "
-            f"snippet({self.FTS}, 1, %s, %s, ' … ', 40) "
-            f"FROM {self.FTS} WHERE {self.FTS} MATCH %s AND rowid IN ({marks})"
+            f"SELECT rowid, highlight({self.fts}, 0, %s, %s), "
+            f"snippet({self.fts}, 1, %s, %s, ' … ', 40) "
+            f"FROM {self.fts} WHERE {self.fts} MATCH %s AND rowid IN ({marks})"
         )
         params = [START, STOP, START, STOP, self._any(query.atoms), *ids]
         return {row[0]: (row[1], row[2]) for row in self._fetch(sql, params)}
 
 
-def backend_for(using: str = "default") -> Backend:
+def backend_for(using: str = "default", *, audience: int = PUBLIC) -> Backend:
+    """The search for this database, ranking within what ``audience`` may read."""
     vendor = connections[using].vendor
     for backend in (PostgresBackend, SqliteBackend):
         if backend.vendor == vendor:
-            return backend(using)
+            return backend(using, audience=audience)
     raise NotImplementedError(f"Search has no implementation for {vendor}.")
