@@ -39,7 +39,7 @@ def counted_builds(monkeypatch):
         calls.append(inputs["kind"])
         return real(inputs, target, **kwargs)
 
-    monkeypatch.setattr(packs, "build_pack_pdf", counting)
+    monkeypatch.setattr("reports.packs.queue.build_pack_pdf", counting)
     return calls
 
 
@@ -170,7 +170,7 @@ def test_a_failed_build_is_tried_again_only_when_asked_or_after_a_while(seed_mee
     def broken(*args, **kwargs):
         raise packs.PackBuildError("Something the clerk can fix.")
 
-    monkeypatch.setattr(packs, "build_pack_pdf", broken)
+    monkeypatch.setattr("reports.packs.queue.build_pack_pdf", broken)
     failed = pack_request(meeting=seed_meeting, kind=Pack.Kind.FRONT_SHEET)
     assert failed.state == Pack.State.FAILED and failed.error == "Something the clerk can fix."
     assert pack_request(meeting=seed_meeting, kind=Pack.Kind.FRONT_SHEET).attempts == 0

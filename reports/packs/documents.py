@@ -1,0 +1,173 @@
+"""The documents a pack prints, as the dicts its inputs hold: a meeting's printed minutes (its
+public or its private part, with attendance, declarations and resolutions) and an uploaded
+paper (by the identity of its file)."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from meetings.formats import clock, minutes_datetime, ordinal_date
+from meetings.models import Attendance, Declaration, MinuteItem, Minutes, Part
+
+from ..models import Report
+
+
+def _full_name(person) -> str:
+    return " ".join(part for part in (person.forenames, person.surname) if part) or str(person)
+
+
+def _join_names(names: list[str]) -> str:
+    if len(names) < 2:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _narrative_blocks(text: str) -> list[dict]:
+    """Paragraphs separated by blank lines; lines starting "- " are bullet points."""
+    blocks: list[dict] = []
+    for chunk in (text or "").replace("\r\n", "\n").split("\n\n"):
+        lines = [line.strip() for line in chunk.splitlines() if line.strip()]
+        paragraph: list[str] = []
+        bullets: list[str] = []
+        for line in lines:
+            if line.startswith("- "):
+                if paragraph:
+                    blocks.append({"text": " ".join(paragraph)})
+                    paragraph = []
+                bullets.append(line[2:].strip())
+            else:
+                if bullets:
+                    blocks.append({"bullets": bullets})
+                    bullets = []
+                paragraph.append(line)
+        if paragraph:
+            blocks.append({"text": " ".join(paragraph)})
+        if bullets:
+            blocks.append({"bullets": bullets})
+    return blocks
+
+
+ATTENDANCE_GROUPS = [
+    Attendance.Group.BOARD_MEMBER,
+    Attendance.Group.OTHER_REPRESENTATIVE,
+    Attendance.Group.OFFICER,
+    Attendance.Group.APOLOGIES,
+]
+
+
+def _attendance_rows(attendance: list[Attendance]) -> list[dict]:
+    rows: list[dict] = []
+    for group in ATTENDANCE_GROUPS:
+        members = [a for a in attendance if a.group == group]
+        if not members:
+            continue
+        label = f"{Attendance.Group(group).label}:"
+        if group == Attendance.Group.OFFICER:
+            rows.append({"label": label, "text": "", "starts_group": True})
+            directorates: dict[str, list[str]] = {}
+            for a in members:
+                directorates.setdefault(a.directorate or "Other", []).append(a.person.display_name)
+            for directorate, names in directorates.items():
+                rows.append({"label": f"{directorate}:", "text": ", ".join(names)})
+            continue
+        for n, a in enumerate(members):
+            text = a.person.display_name
+            if a.capacity:
+                text += f", {a.capacity}"
+            if a.is_chair:
+                text += " (Chair)"
+            rows.append({"label": label if n == 0 else "", "text": text, "starts_group": n == 0})
+    return rows
+
+
+def _minute_item(item: MinuteItem) -> dict:
+    resolutions = list(item.resolutions.all())
+    declarations = []
+    for declaration in item.declarations.all():
+        kind = (
+            "a disclosable pecuniary interest"
+            if declaration.kind == Declaration.Kind.DISCLOSABLE_PECUNIARY
+            else "an interest"
+        )
+        declarations.append(
+            f"{declaration.person.display_name} declared {kind}: {declaration.interest}"
+        )
+    inline = None
+    numbered = []
+    if len(resolutions) == 1 and resolutions[0].number is None:
+        inline = resolutions[0].text
+    else:
+        numbered = [
+            {"label": f"({r.number})" if r.number is not None else "", "text": r.text}
+            for r in resolutions
+        ]
+    return {
+        "number": item.number,
+        "title": item.title,
+        "blocks": _narrative_blocks(item.narrative),
+        "declarations": declarations,
+        "resolved_inline": inline,
+        "resolutions": numbered,
+    }
+
+
+def _minutes_document(minutes: Minutes, items: list[MinuteItem], *, part: str) -> dict:
+    held = minutes.meeting
+    local_day = timezone.localtime(held.start).date()
+    private = part == Part.PRIVATE
+    return {
+        "type": "minutes",
+        "key": f"m{minutes.pk}{'x' if private else ''}",
+        "minutes_id": minutes.pk,
+        "part": "private" if private else "public",
+        "status": minutes.status,
+        "title": (
+            f"Minutes of the meeting held on {ordinal_date(local_day)}"
+            + (": private business" if private else "")
+        ),
+        "heading": (
+            f"Minutes of the meeting of the {held.committee.name} held at "
+            f"{minutes_datetime(held.start)}"
+        ),
+        "attendance": [] if private else _attendance_rows(list(minutes.attendance.all())),
+        "business_heading": "Private business" if private else "Public business",
+        "items": [_minute_item(item) for item in items],
+        "closed": (
+            f"(Meeting closed at: {clock(held.closed_at, dotted=True)})"
+            if held.closed_at and not private
+            else ""
+        ),
+        "exemption_paragraphs": sorted(
+            {i.exemption_paragraph for i in items if i.exemption_paragraph}
+        ),
+    }
+
+
+def _minutes_queryset():
+    return Minutes.objects.select_related("meeting__committee").prefetch_related(
+        Prefetch("attendance", queryset=Attendance.objects.select_related("person")),
+        Prefetch(
+            "items",
+            queryset=MinuteItem.objects.order_by("position")
+            .select_related("agenda_item__parent")
+            .prefetch_related(
+                "resolutions",
+                Prefetch("declarations", queryset=Declaration.objects.select_related("person")),
+            ),
+        ),
+    )
+
+
+def _upload_document(report: Report, stamp: str) -> dict:
+    return {
+        "type": "upload",
+        "key": f"r{report.pk}",
+        "report_id": report.pk,
+        "title": report.title,
+        "author": report.author,
+        "sha256": report.sha256,
+        "file": report.file.name,
+        "pages": report.page_count,
+        "item": stamp,
+    }

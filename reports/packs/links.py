@@ -1,0 +1,206 @@
+"""What pages show: the packs a viewer may download from a meeting page (``meeting_packs``), a
+pack's URL and download name, the earlier published versions, and the build state of each pack
+(``pack_states``: clerks also see errors, notes and attempts)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils import timezone
+
+from meetings import roles
+from meetings.models import Meeting
+
+from ..models import Pack
+from .access import kinds_for
+from .inputs import MeetingMaterial, PackNotAvailable, collect_material, inputs_hash, kind_inputs
+from .kinds import KINDS, VERSIONED_KINDS
+from .queue import is_stale
+
+
+@dataclass
+class PublishedVersion:
+    label: str
+    url: str
+    state: str
+    published: dt.datetime | None
+    page_count: int | None
+
+
+def earlier_versions(*, meeting: Meeting, user) -> list[PublishedVersion]:
+    """Every published version of the packs this viewer may have but the latest of each kind
+    (which the meeting page links as the pack itself), newest first."""
+    kinds = [k for k in kinds_for(meeting=meeting, user=user) if k in VERSIONED_KINDS]
+    if not meeting.is_public or not kinds:
+        return []
+    rows = []
+    seen: set[str] = set()
+    for pack in Pack.objects.filter(
+        meeting=meeting, kind__in=kinds, version__isnull=False
+    ).order_by("kind", "-version"):
+        if pack.kind not in seen:
+            seen.add(pack.kind)
+            continue
+        rows.append(
+            PublishedVersion(
+                label=f"{KINDS[pack.kind].label}, version {pack.version}",
+                url=reverse(
+                    "pack-version-download",
+                    kwargs={
+                        "slug": meeting.slug,
+                        "kind": KINDS[pack.kind].slug,
+                        "version": pack.version,
+                    },
+                ),
+                state=pack.state,
+                published=pack.frozen_at or pack.requested_at,
+                page_count=pack.page_count,
+            )
+        )
+    rows.sort(key=lambda r: r.published, reverse=True)
+    return rows
+
+
+def supplement_pack_url(meeting: Meeting, number: int) -> str:
+    return reverse(
+        "pack-version-download",
+        kwargs={"slug": meeting.slug, "kind": KINDS[Pack.Kind.SUPPLEMENT].slug, "version": number},
+    )
+
+
+def pack_download_name(pack: Pack) -> str:
+    """ "Coventry Health and Well-being Board 2014-09-22 agenda pack.pdf"."""
+    day = timezone.localtime(pack.meeting.start).date().isoformat()
+    name = f"{pack.meeting.committee.name} {day} {KINDS[pack.kind].words}.pdf"
+    return "".join(ch for ch in name if ch.isprintable() and ch not in '\\/:*?"<>|')
+
+
+def pack_url(meeting: Meeting, kind: str) -> str:
+    return reverse("pack-download", kwargs={"slug": meeting.slug, "kind": KINDS[kind].slug})
+
+
+@dataclass
+class PackLink:
+    """One pack a viewer may download, for the meeting page."""
+
+    kind: str
+    label: str
+    url: str
+    state: str  # a Pack.State, or "" when nothing has been built for the current inputs
+    page_count: int | None = None
+    size_bytes: int | None = None
+
+    @property
+    def detail(self) -> str:
+        if self.state == Pack.State.READY and self.page_count:
+            from django.template.defaultfilters import filesizeformat
+
+            pages = f"{self.page_count} page{'s' if self.page_count != 1 else ''}"
+            return f"PDF, {pages}, {filesizeformat(self.size_bytes)}"
+        if self.state in (Pack.State.QUEUED, Pack.State.BUILDING):
+            return "PDF, being prepared"
+        return "PDF"
+
+
+def meeting_packs(*, meeting: Meeting, user) -> list[PackLink]:
+    """The packs of a meeting this viewer may download, in the order a reader wants them."""
+    return _links(meeting, user)[1]
+
+
+def _links(meeting: Meeting, user) -> tuple[MeetingMaterial | None, list[PackLink]]:
+    wanted = kinds_for(meeting=meeting, user=user)
+    if not wanted:
+        return None, []
+    material = collect_material(meeting)
+    latest_versions = {}
+    if meeting.is_public:
+        for pack in Pack.objects.filter(
+            meeting=meeting, kind__in=VERSIONED_KINDS, version__isnull=False
+        ).order_by("kind", "-version"):
+            latest_versions.setdefault(pack.kind, pack)
+    digests = {}
+    for kind in wanted:
+        if kind in latest_versions:
+            digests[kind] = latest_versions[kind].inputs_hash
+            continue
+        try:
+            digests[kind] = inputs_hash(kind_inputs(material, kind))
+        except PackNotAvailable:
+            continue
+    built = {
+        (p.kind, p.inputs_hash): p
+        for p in Pack.objects.filter(meeting=meeting, inputs_hash__in=digests.values()).only(
+            "kind", "inputs_hash", "state", "page_count", "size_bytes"
+        )
+    }
+    links = []
+    for kind, digest in digests.items():
+        pack = built.get((kind, digest))
+        links.append(
+            PackLink(
+                kind=kind,
+                label=KINDS[kind].label,
+                url=pack_url(meeting, kind),
+                state=pack.state if pack else "",
+                page_count=pack.page_count if pack else None,
+                size_bytes=pack.size_bytes if pack else None,
+            )
+        )
+    return material, links
+
+
+def pack_states(*, meeting: Meeting, user) -> list[dict]:
+    """The build state of each pack the viewer may download; clerks also see errors, notes and
+    attempts, so they know what a build is doing and why one failed."""
+    clerk = roles.sees_unpublished(user)
+    answer = []
+    material, links = _links(meeting, user)
+    for link in links:
+        entry = {
+            "kind": link.kind,
+            "label": link.label,
+            "url": link.url,
+            "state": link.state or "not built",
+            "page_count": link.page_count,
+            "size_bytes": link.size_bytes,
+        }
+        if clerk:
+            try:
+                digest = inputs_hash(kind_inputs(material, link.kind))
+            except PackNotAvailable:  # a published version of what is no longer there
+                digest = ""
+            pack = Pack.objects.filter(meeting=meeting, kind=link.kind, inputs_hash=digest).first()
+            latest = (
+                Pack.objects.filter(meeting=meeting, kind=link.kind)
+                .ready()
+                .order_by("-finished_at")
+                .first()
+            )
+            entry.update(
+                {
+                    "inputs_hash": digest,
+                    "up_to_date": pack is not None and pack.is_ready,
+                    "error": pack.error if pack else "",
+                    "notes": pack.notes if pack else material.notes,
+                    "attempts": pack.attempts if pack else 0,
+                    "requested_at": pack.requested_at.isoformat() if pack else None,
+                    "started_at": pack.started_at.isoformat() if pack and pack.started_at else None,
+                    "finished_at": pack.finished_at.isoformat()
+                    if pack and pack.finished_at
+                    else None,
+                    "build_seconds": pack.build_seconds if pack else None,
+                    "stale": bool(pack and is_stale(pack)),
+                    "last_ready": (
+                        {
+                            "finished_at": latest.finished_at.isoformat(),
+                            "page_count": latest.page_count,
+                        }
+                        if latest
+                        else None
+                    ),
+                }
+            )
+        answer.append(entry)
+    return answer
