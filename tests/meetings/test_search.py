@@ -170,13 +170,35 @@ def test_a_clerk_also_finds_drafts(private_world, clerk):
     assert total(CANARY, user=clerk) == total(CANARY, user=clerk, page=1) == 6
 
 
-def test_a_resolution_is_visible_exactly_when_its_minute_is(private_world, member, clerk):
-    """The results page checks a resolution through its minute (see _still_visible)."""
-    for user in (PUBLIC, member, clerk):
-        through_minutes = Resolution.objects.filter(
-            minute_item__in=MinuteItem.objects.visible_to(user)
-        )
-        assert set(Resolution.objects.visible_to(user)) == set(through_minutes)
+def decisions_counted(html: str) -> str:
+    """The count line of the decisions register, as read: "8 decisions"."""
+    return re.search(r'<p class="count" role="status">([^<]*)</p>', html).group(1)
+
+
+def test_a_resolution_shows_wherever_its_minute_does_and_nowhere_else(
+    private_world, client, client_as
+):
+    """The seed's July minutes carry eight resolutions, all public; the fixture adds minute 11,
+    private, resolving "The Quillwort offer be accepted."."""
+    register = "/decisions/?committee=health-and-well-being-board"
+    july_minutes = f"/meetings/{JULY}/minutes/"
+    public_register = client.get(register).content.decode()
+    assert decisions_counted(public_register) == "8 decisions"
+    assert "The Quillwort offer be accepted." not in public_register
+    assert "the £45.843m identified for 2015/16 be endorsed" in public_register  # minute 4 (2)
+    assert CANARY not in client.get(july_minutes).content.decode()
+    member = client_as("member")
+    member_register = member.get(register).content.decode()
+    assert decisions_counted(member_register) == "9 decisions"
+    assert "The Quillwort offer be accepted." in member_register
+    assert "The Quillwort offer be accepted." in member.get(july_minutes).content.decode()
+    # Minutes taken back from publication take their resolutions with them, for everyone but
+    # clerks.
+    Minutes.objects.filter(meeting__slug=JULY).update(is_published=False)
+    assert decisions_counted(client.get(register).content.decode()) == "0 decisions"
+    assert decisions_counted(member.get(register).content.decode()) == "0 decisions"
+    clerk_register = client_as("clerk").get(register).content.decode()
+    assert decisions_counted(clerk_register) == "9 decisions"
 
 
 # The index follows every change

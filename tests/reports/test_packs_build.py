@@ -16,7 +16,6 @@ from meetings.models import AgendaItem
 from reports import packs
 from reports.models import Pack, Report, UploadLayout
 from reports.packs import (
-    PackNotAvailable,
     inputs_hash,
     pack_build,
     pack_inputs,
@@ -177,13 +176,6 @@ def test_a_failed_build_is_tried_again_only_when_asked_or_after_a_while(seed_mee
     monkeypatch.undo()
     retried = pack_request(meeting=seed_meeting, kind=Pack.Kind.FRONT_SHEET, retry=True)
     assert retried.pk == failed.pk and retried.state == Pack.State.READY and retried.attempts == 1
-
-
-def test_kinds_a_meeting_does_not_have_are_not_available(seed_meeting):
-    with pytest.raises(PackNotAvailable):
-        pack_inputs(meeting=seed_meeting, kind=Pack.Kind.MEMBERS)  # no exempt papers
-    with pytest.raises(PackNotAvailable):
-        pack_inputs(meeting=seed_meeting, kind=Pack.Kind.MINUTES)  # minutes come later
 
 
 def test_upload_layout_is_read_once_per_file(seed_meeting):

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
+from html import unescape
+
 import pytest
 from django.urls import reverse
 
 from meetings.models import AgendaItem, Meeting, MinuteItem, Minutes
 from reports.models import Pack
-from reports.packs import inputs_hash, meeting_packs, pack_inputs, pack_url
+from reports.packs import pack_url
 from reports.services import report_create
+from tests.conftest import SEED_SLUG
 
-from .pdf_reading import flat, page_count, page_texts, read_pages
+from .pdf_reading import flat, page_texts, read_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -47,21 +52,30 @@ def exempt_material(seed_meeting, make_pdf):
 
 
 def test_anyone_may_download_the_seed_pack_with_a_name_a_person_understands(seed_meeting, client):
-    response = client.get(pack_url(seed_meeting, Pack.Kind.PUBLIC))
+    response = client.get(f"/meetings/{SEED_SLUG}/packs/agenda-pack.pdf")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == (
         'inline; filename="Coventry Health and Well-being Board 2014-09-22 agenda pack.pdf"'
     )
-    digest = inputs_hash(pack_inputs(meeting=seed_meeting, kind=Pack.Kind.PUBLIC))
-    pack = Pack.objects.get(meeting=seed_meeting, kind=Pack.Kind.PUBLIC, inputs_hash=digest)
-    assert response["ETag"] == f'"{pack.sha256}"'
     assert "public" in response["Cache-Control"] and "max-age=60" in response["Cache-Control"]
     data = b"".join(response.streaming_content)
-    assert page_count(data) == 94
+    # The ETag names the very bytes downloaded.
+    assert response["ETag"] == f'"{hashlib.sha256(data).hexdigest()}"'
+    # The seed's 94 pages, and its page references (front sheet, seed lines 1-65) exact.
+    pages = read_pages(data)
+    assert len(pages) == 94
+    front = flat(" ".join(p.text for p in pages[:2]))
+    assert "(a) To agree the minutes of the meeting held on 7th July, 2014 (Pages 3 - 10)" in front
+    assert "4. Better Care Fund Update (Pages 11 - 20)" in front
+    assert "Safeguarding Children Board (Pages 21 - 94)" in front
+    stamped = [(p.number, p.stamp(r"Agenda Item \S+")) for p in pages]
+    assert [(n, found[0]) for n, found in stamped if found] == [
+        (3, "Agenda Item 3a"), (11, "Agenda Item 4"), (21, "Agenda Item 6"),
+    ]  # fmt: skip
     # A second request with the ETag is answered "not modified", without the file.
     again = client.get(
-        pack_url(seed_meeting, Pack.Kind.PUBLIC), HTTP_IF_NONE_MATCH=response["ETag"]
+        f"/meetings/{SEED_SLUG}/packs/agenda-pack.pdf", HTTP_IF_NONE_MATCH=response["ETag"]
     )
     assert again.status_code == 304
 
@@ -144,21 +158,42 @@ def test_the_printed_minutes_of_the_july_meeting(client):
     assert response["Content-Disposition"].endswith('2014-07-07 printed minutes.pdf"')
 
 
-def test_the_meeting_page_list_and_the_build_state(exempt_material, client_as, member):
-    from django.contrib.auth.models import AnonymousUser
+def offered_packs(client, meeting) -> list[tuple[str, str]]:
+    """The "Agenda packs" list of the meeting page as the viewer reads it: (text, link)."""
+    html = client.get(meeting.get_absolute_url()).content.decode()
+    listing = re.search(r'<ul class="documents pack-list">(.*?)</ul>', html, re.S)
+    if listing is None:
+        return []
+    return [
+        (unescape(re.sub(r"<[^>]+>", "", item)).replace("\xa0", " "), href)
+        for item, href in (
+            (item, re.search(r'href="([^"]+)"', item).group(1))
+            for item in re.findall(r"<li>(.*?)</li>", listing.group(1), re.S)
+        )
+    ]
 
-    public_links = meeting_packs(meeting=exempt_material, user=AnonymousUser())
-    assert [link.kind for link in public_links] == ["public", "front_sheet"]
-    assert [link.detail for link in public_links] == ["PDF", "PDF"]
-    client_as("anonymous").get(public_links[0].url)
-    public_links = meeting_packs(meeting=exempt_material, user=AnonymousUser())
-    assert public_links[0].detail.startswith("PDF, 94 pages, ")
-    assert [link.kind for link in meeting_packs(meeting=exempt_material, user=member)] == [
-        "public", "front_sheet", "members",
-    ]  # fmt: skip
+
+def test_the_meeting_page_offers_each_viewer_the_packs_they_may_have_and_their_state(
+    exempt_material, client_as
+):
+    packs = f"/meetings/{SEED_SLUG}/packs/"
+    anonymous = client_as("anonymous")
+    assert offered_packs(anonymous, exempt_material) == [
+        ("Agenda pack (agenda and reports) (PDF)", f"{packs}agenda-pack.pdf"),
+        ("Agenda front sheet (PDF)", f"{packs}agenda-front-sheet.pdf"),
+    ]
+    downloaded = b"".join(anonymous.get(f"{packs}agenda-pack.pdf").streaming_content)
+    # Once built, the page says how long and how large the file is (the size as the file has it).
+    first = f"Agenda pack (agenda and reports) (PDF, 94 pages, {len(downloaded) / 1024:.1f} KB)"
+    assert offered_packs(anonymous, exempt_material)[0][0] == first
+    assert offered_packs(client_as("member"), exempt_material) == [
+        (first, f"{packs}agenda-pack.pdf"),
+        ("Agenda front sheet (PDF)", f"{packs}agenda-front-sheet.pdf"),
+        ("Members' pack (with exempt papers) (PDF)", f"{packs}members-pack.pdf"),
+    ]
 
     url = reverse("pack-status", kwargs={"slug": exempt_material.slug})
-    public_state = client_as("anonymous").get(url).json()
+    public_state = anonymous.get(url).json()
     assert [(p["kind"], p["state"]) for p in public_state["packs"]] == [
         ("public", "ready"), ("front_sheet", "not built"),
     ]  # fmt: skip
@@ -167,3 +202,21 @@ def test_the_meeting_page_list_and_the_build_state(exempt_material, client_as, m
     assert [p["kind"] for p in clerk_state] == ["public", "front_sheet", "members"]
     assert clerk_state[0]["up_to_date"] is True and clerk_state[0]["error"] == ""
     assert clerk_state[2]["state"] == "not built" and clerk_state[2]["stale"] is False
+
+
+def test_a_member_is_offered_no_members_pack_or_printed_minutes_a_meeting_does_not_have(
+    seed_meeting, client_as
+):
+    """The seed meeting has no exempt papers and its own minutes are not written yet."""
+    member = client_as("member")
+    packs = f"/meetings/{SEED_SLUG}/packs/"
+    assert [text for text, _ in offered_packs(member, seed_meeting)] == [
+        "Agenda pack (agenda and reports) (PDF)", "Agenda front sheet (PDF)",
+    ]  # fmt: skip
+    assert member.get(f"{packs}members-pack.pdf").status_code == 404
+    assert member.get(f"{packs}printed-minutes.pdf").status_code == 404
+    # The July meeting, whose minutes are published, offers them printed.
+    july = Meeting.objects.get(slug="2014-07-07-health-and-well-being-board")
+    assert ("Printed minutes (PDF)", f"/meetings/{july.slug}/packs/printed-minutes.pdf") in (
+        offered_packs(member, july)
+    )
