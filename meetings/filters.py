@@ -12,6 +12,7 @@ class DateInput(forms.DateInput):
 
 class MeetingFilter(django_filters.FilterSet):
     committee = django_filters.ModelChoiceFilter(
+        label="Committee",
         queryset=Committee.objects.order_by("name"),
         to_field_name="slug",
         empty_label="All committees",
@@ -23,6 +24,7 @@ class MeetingFilter(django_filters.FilterSet):
         field_name="start", lookup_expr="date__lte", label="To", widget=DateInput
     )
     status = django_filters.ChoiceFilter(
+        label="Status",
         choices=[c for c in Meeting.Status.choices if c[0] != Meeting.Status.DRAFT],
         empty_label="Any status",
     )
@@ -35,6 +37,7 @@ class MeetingFilter(django_filters.FilterSet):
 class DecisionFilter(django_filters.FilterSet):
     committee = django_filters.ModelChoiceFilter(
         field_name="minute_item__minutes__meeting__committee",
+        label="Committee",
         queryset=Committee.objects.order_by("name"),
         to_field_name="slug",
         empty_label="All committees",

@@ -20,12 +20,20 @@ def municipal_year(day: dt.date) -> str:
     return f"{start}/{(start + 1) % 100:02d}"
 
 
+def _filtered(filterset, base: QuerySet) -> QuerySet:
+    """What a list shows: everything the user may see when no filter is given (an unbound filter
+    set is no filter, not an invalid one); nothing when a filter is given but cannot be used (the
+    page shows the filter set's errors)."""
+    if not filterset.is_bound:
+        return base
+    return filterset.qs if filterset.is_valid() else base.none()
+
+
 def meeting_list(*, user, data=None) -> tuple[MeetingFilter, QuerySet[Meeting]]:
     """Meetings the user may see, filtered by the query string (committee, dates, status)."""
     base = Meeting.objects.visible_to(user).select_related("committee")
     filterset = MeetingFilter(data or None, queryset=base)
-    qs = filterset.qs if filterset.is_valid() else base.none()
-    return filterset, qs
+    return filterset, _filtered(filterset, base)
 
 
 def decision_list(*, user, data=None) -> tuple[DecisionFilter, QuerySet[Resolution]]:
@@ -35,8 +43,7 @@ def decision_list(*, user, data=None) -> tuple[DecisionFilter, QuerySet[Resoluti
         .order_by("-minute_item__minutes__meeting__start", "minute_item__position", "position")
     )
     filterset = DecisionFilter(data or None, queryset=base)
-    qs = filterset.qs if filterset.is_valid() else base.none()
-    return filterset, qs
+    return filterset, _filtered(filterset, base)
 
 
 def _visible_reports(user) -> Prefetch:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 from itertools import groupby
 
 from django.contrib import messages
@@ -93,11 +94,21 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+MONTH = re.compile(r"[0-9]{4}-[0-9]{1,2}", re.ASCII)
+
+
 def _month_from(value: str | None) -> dt.date | None:
+    """The first day of the month ``value`` names (2014-09), if the calendar can show it: not
+    the first or the last month a date can hold, whose neighbours the grid links to."""
+    if not value or not MONTH.fullmatch(value):
+        return None
     try:
-        return dt.datetime.strptime(value or "", "%Y-%m").date()
+        month = dt.datetime.strptime(value, "%Y-%m").date()
     except ValueError:
         return None
+    if month <= dt.date.min or month >= dt.date.max.replace(day=1):
+        return None
+    return month
 
 
 def meeting_calendar(request: HttpRequest) -> HttpResponse:
@@ -106,7 +117,9 @@ def meeting_calendar(request: HttpRequest) -> HttpResponse:
     month = _month_from(asked)
     if month is None:
         if asked:
-            messages.warning(request, f"'{asked}' is not a month like 2014-09; showing this month.")
+            messages.warning(
+                request, f"'{asked[:40]}' is not a month like 2014-09; showing this month."
+            )
         month = timezone.localdate().replace(day=1)
     data = request.GET.copy()
     data.pop("month", None)

@@ -10,6 +10,7 @@ from ModernGov keep their ModernGov ids; the portal's own records are answered u
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -85,10 +86,20 @@ def resolve(kind: str, public_id: int) -> int | None:
     )
 
 
+# Only ASCII digits: str.isdigit() also takes superscripts ("²", which int() refuses) and
+# other scripts' digits (Arabic-Indic, full-width), which int() reads.
+WHOLE_NUMBER = re.compile(r"[0-9]{1,12}", re.ASCII)
+DAY_MONTH_YEAR = re.compile(r"[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}", re.ASCII)
+
+
+def _shown(raw: str) -> str:
+    return repr(raw[:40] + ("..." if len(raw) > 40 else ""))
+
+
 def _int_param(request: HttpRequest, name: str) -> int:
     raw = request.GET.get(name, "").strip()
-    if not raw.isdigit() or len(raw) > 12:
-        raise BadRequest(f"{name} must be a whole number, not {raw!r}.")
+    if not WHOLE_NUMBER.fullmatch(raw):
+        raise BadRequest(f"{name} must be a whole number, not {_shown(raw)}.")
     return int(raw)
 
 
@@ -97,9 +108,11 @@ def _date_param(request: HttpRequest, name: str) -> dt.date | None:
     if raw in ("", "0"):
         return None
     try:
+        if not DAY_MONTH_YEAR.fullmatch(raw):
+            raise ValueError(raw)
         return dt.datetime.strptime(raw, "%d/%m/%Y").date()
     except ValueError as exc:
-        raise BadRequest(f"{name} must be a date as dd/mm/yyyy, or 0, not {raw!r}.") from exc
+        raise BadRequest(f"{name} must be a date as dd/mm/yyyy, or 0, not {_shown(raw)}.") from exc
 
 
 def _local(meeting: Meeting) -> dt.datetime:

@@ -14,6 +14,7 @@ from ..models_search import Passage
 
 class SearchFilter(django_filters.FilterSet):
     committee = django_filters.ModelChoiceFilter(
+        label="Committee",
         queryset=Committee.objects.order_by("name"),
         to_field_name="slug",
         empty_label="All committees",
@@ -26,7 +27,7 @@ class SearchFilter(django_filters.FilterSet):
     )
     kind = django_filters.MultipleChoiceFilter(
         choices=Passage.Kind.choices,
-        label="What to search",
+        label="Look in",
         widget=forms.CheckboxSelectMultiple,
     )
 
