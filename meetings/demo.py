@@ -361,6 +361,76 @@ def load_extra_meetings(summary: LoadSummary, board: Committee) -> None:
     )
 
 
+# Exempt papers for the demonstration committee (made by fixtures/demo/make_exempt_pdfs.py), so
+# that a member sees what the public does not: a private item with its paper, and an exempt
+# appendix under a public item. The members' pack of the meeting appends both.
+DEMO_EXEMPT_DIR = FIXTURES / "demo"
+DEMO_EXEMPT_MEETING = ("scrutiny", "2014-10-15")
+DEMO_PRIVATE_ITEM = {
+    "title": "Disposal of Land at Radford Yard",
+    "exemption_paragraph": 3,
+    "public_description": (
+        "This report contains information relating to the financial or business affairs of the "
+        "Council: the value it places on land it intends to sell."
+    ),
+}
+DEMO_EXEMPT_PAPERS = [
+    # (agenda item number, file, title, kind)
+    (
+        "4",
+        "demo-exempt-contract-timetable.pdf",
+        "Appendix: Community Support Services Contract, Commercially Sensitive Timetable",
+        "appendix",
+    ),
+    (
+        "7",
+        "demo-exempt-radford-yard-valuation.pdf",
+        "Land at Radford Yard: Confidential Valuation",
+        "report",
+    ),
+]
+
+
+def load_exempt_papers(summary: LoadSummary) -> None:
+    """The private item and the two exempt papers of the scrutiny board's 15 October 2014
+    meeting (idempotent: a meeting that has the item already is left as it is)."""
+    meeting = (
+        Meeting.objects.filter(
+            committee__slug=DEMO_COMMITTEE["slug"],
+            start__date=dt.date.fromisoformat(DEMO_EXEMPT_MEETING[1]),
+        )
+        .order_by("pk")
+        .first()
+    )
+    if meeting is None:
+        return
+    if meeting.agenda_items.filter(title=DEMO_PRIVATE_ITEM["title"]).exists():
+        summary.skipped.append("the demonstration exempt papers (already loaded)")
+        return
+    position = meeting.agenda_items.filter(parent=None).order_by("-position").first().position + 1
+    AgendaItem.objects.create(
+        meeting=meeting,
+        position=position,
+        number=str(position),
+        part=Part.PRIVATE,
+        **DEMO_PRIVATE_ITEM,
+    )
+    for number, filename, title, kind in DEMO_EXEMPT_PAPERS:
+        report_create(
+            agenda_item=meeting.agenda_items.get(parent=None, number=number),
+            data=(DEMO_EXEMPT_DIR / filename).read_bytes(),
+            title=title,
+            filename=filename,
+            kind=kind,
+            author="Made up for the demonstration: not a council record",
+            is_exempt=True,
+        )
+    summary.created.append(
+        f"a private item and {len(DEMO_EXEMPT_PAPERS)} exempt papers for members at the "
+        f"{meeting.committee.name} on {meeting.start:%d %B %Y}"
+    )
+
+
 def ensure_demo_accounts() -> list[tuple[str, str, str]]:
     """Create or reset the demo accounts; returns (role, user name, password) for each."""
     User = get_user_model()
@@ -384,4 +454,5 @@ def load_demo() -> LoadSummary:
     summary = LoadSummary()
     september = load_seed(summary)
     load_extra_meetings(summary, september.committee)
+    load_exempt_papers(summary)
     return summary

@@ -223,3 +223,76 @@ def test_demo_has_a_second_committee_and_meetings_across_two_years():
     assert {2014, 2015} <= years
     assert Meeting.objects.filter(status=Meeting.Status.DRAFT).exists()
     assert Meeting.objects.filter(status=Meeting.Status.CANCELLED).exists()
+
+
+# The demonstration committee's exempt papers (meetings/demo.py, fixtures/demo/): written by hand
+# from fixtures/demo/make_exempt_pdfs.py, which made them.
+EXEMPT_MEETING = "/meetings/2014-10-15-health-and-social-care-scrutiny-board/"
+VALUATION = "Land at Radford Yard: Confidential Valuation"
+TIMETABLE = "Appendix: Community Support Services Contract, Commercially Sensitive Timetable"
+WHY_EXEMPT = "the value it places on land it intends to sell"
+
+
+def _meeting_page(client) -> str:
+    response = client.get(EXEMPT_MEETING)
+    assert response.status_code == 200
+    return response.content.decode().replace("&#x27;", "'")
+
+
+def _document_ids(html: str) -> set[int]:
+    import re
+
+    return {int(pk) for pk in re.findall(r'href="/documents/(\d+)/', html)}
+
+
+def test_the_demo_has_a_private_item_and_exempt_papers_a_member_sees_and_the_public_does_not(
+    client_as,
+):
+    valuation = Report.objects.get(title=VALUATION)
+    timetable = Report.objects.get(title=TIMETABLE)
+    assert valuation.agenda_item.is_private and valuation.agenda_item.exemption_paragraph == 3
+    assert not timetable.agenda_item.is_private and timetable.is_exempt  # under a public item
+    assert valuation.page_count == 2 and timetable.page_count == 1
+
+    public = _meeting_page(client_as("anonymous"))
+    assert "Disposal of Land at Radford Yard" in public  # the private item's title
+    assert WHY_EXEMPT in public and "paragraph 3" in public.lower()
+    assert VALUATION not in public and TIMETABLE not in public
+    assert not _document_ids(public) & {valuation.pk, timetable.pk}
+    assert client_as("anonymous").get(f"/documents/{valuation.pk}/").status_code == 404
+
+    for role in ("member", "clerk"):
+        html = _meeting_page(client_as(role))
+        assert VALUATION in html and TIMETABLE in html, role
+        assert {valuation.pk, timetable.pk} <= _document_ids(html), role
+        document = client_as(role).get(f"/documents/{valuation.pk}/")
+        assert document.status_code == 200 and "£3,150,000" in document.content.decode()
+
+
+def test_the_members_pack_of_that_meeting_holds_the_exempt_papers_and_the_public_pack_not():
+    import pypdfium2
+    from django.core.management import call_command
+
+    from reports.models import Pack
+
+    slug = EXEMPT_MEETING.strip("/").split("/")[-1]
+    call_command("build_packs", meeting=slug, stdout=None)
+    packs = {p.kind: p for p in Pack.objects.filter(meeting__slug=slug, state=Pack.State.READY)}
+    assert {Pack.Kind.PUBLIC, Pack.Kind.MEMBERS} <= set(packs)
+
+    def text(pack) -> str:
+        with pack.file.open("rb") as handle:
+            document = pypdfium2.PdfDocument(handle.read())
+        return " ".join(" ".join(p.get_textpage().get_text_range().split()) for p in document)
+
+    members, public = text(packs[Pack.Kind.MEMBERS]), text(packs[Pack.Kind.PUBLIC])
+    assert "Radford Yard: Confidential Valuation" in members
+    assert "Commercially Sensitive Timetable" in members
+    assert "£3,150,000" in members
+    assert "Confidential Valuation" not in public and "£3,150,000" not in public
+    assert "Commercially Sensitive Timetable" not in public
+    # The public pages come first in both, with the same page numbers; then a cover page
+    # ("Not for publication") and the three exempt pages.
+    public_pages = packs[Pack.Kind.PUBLIC].page_count
+    assert packs[Pack.Kind.MEMBERS].page_count == public_pages + 1 + 3
+    assert members.index("Not for publication Exempt papers") > members.index("Public Business")
