@@ -255,7 +255,11 @@ def pending_changes(meeting: Meeting) -> list[str]:
         .select_related("parent")
         .order_by("parent__position", "position")
     ):
-        lines.append(f"Item {item.stamp_number} added: {item.title}")
+        if item.parent_id and visibility.item_is_private(item.parent):
+            # This line is public, and what is under a private item is private with it.
+            lines.append(f"Private business added under item {item.parent.number}")
+        else:
+            lines.append(f"Item {item.stamp_number} added: {item.title}")
     for report in (
         Report.objects.current()
         .filter(agenda_item__meeting=meeting, is_pending=True, agenda_item__is_pending=False)

@@ -264,9 +264,12 @@ def _fetcher(backend: Backend, results: SearchResults, query: ParsedQuery, where
     return fetch
 
 
+MAX_PAGE = 10_000  # beyond any archive's results; a larger number is read as the last page
+
+
 def _page_number(page) -> int:
     try:
-        return max(int(page), 1)
+        return min(max(int(page), 1), MAX_PAGE)
     except (TypeError, ValueError):
         return 1
 

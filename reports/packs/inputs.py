@@ -239,6 +239,12 @@ def collect_material(meeting: Meeting, *, pending: bool = False) -> MeetingMater
         documents.extend(public_docs)
         exempt_documents.extend(exempt_docs)
         subs = [item_entry(sub, item) for sub in children.get(item.pk, [])]
+        if private:
+            # Everything under a private item is private with it (meetings.visibility): the
+            # front sheet names the item alone; its sub-items' papers count as its own.
+            for sub in subs:
+                exempt_docs.extend({"key": k} for k in sub["docs"] + sub["exempt_docs"])
+            subs = []
         return {
             "key": stamp,
             "new": item.is_pending,

@@ -164,6 +164,11 @@ def packs_follow_privacy(*, meeting: Meeting, note: str) -> list[Pack]:
         if entry["key"] in private_stamps and not entry.get("private"):
             entry.update(private=True, description="", bullets=[], presenter="")
             changed = True
+        if entry.get("private") and entry["sub_items"]:
+            # Everything under a private item is private with it: the item stands alone.
+            held = [k for sub in entry["sub_items"] for k in sub["docs"] + sub["exempt_docs"]]
+            entry.update(sub_items=[], exempt_docs=[*entry.get("exempt_docs", []), *held])
+            changed = True
         return entry, changed
 
     def follow(doc: dict) -> dict | None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.conf import settings as django_settings
 from django.test import Client
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -72,16 +71,6 @@ def test_no_filter_value_makes_a_list_page_fail(client, field, value):
         assert response.status_code < 500, (path, field, value)
 
 
-@pytest.mark.xfail(
-    "sqlite" in django_settings.DATABASES["default"]["ENGINE"],
-    reason=(
-        "Left for the search module's owner (meetings/search/__init__.py, not this change's to "
-        "edit): _page_number takes any whole number, and SQLite raises OverflowError (not a "
-        "DatabaseError, so _safely does not catch it) for an OFFSET past 2**63."
-    ),
-    strict=True,
-    raises=OverflowError,
-)
 def test_a_huge_search_page_number_is_no_500(client):
     response = client.get("/search/", {"q": "care", "page": "461168601842738792"})
     assert response.status_code < 500
