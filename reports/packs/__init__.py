@@ -45,7 +45,6 @@ from __future__ import annotations
 from ..models import Pack
 from .access import is_public_pack, kinds_for, viewer_may_have
 from .assembly import BuildResult, PackBuildError, build_pack_pdf
-from .documents import ATTENDANCE_GROUPS
 from .inputs import (
     FORMAT_VERSION,
     MeetingMaterial,
@@ -100,7 +99,6 @@ from .versions import (
 )
 
 __all__ = [
-    "ATTENDANCE_GROUPS",
     "FAILED_RETRY_AFTER",
     "FORMAT_VERSION",
     "FRONT_SHEET_LINES",

@@ -8,6 +8,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from meetings.formats import clock, minutes_datetime, ordinal_date
+from meetings.minutes_layout import attendance_groups, narrative_blocks
 from meetings.models import Attendance, Declaration, MinuteItem, Minutes, Part
 
 from ..models import Report
@@ -23,54 +24,14 @@ def _join_names(names: list[str]) -> str:
     return f"{', '.join(names[:-1])} and {names[-1]}"
 
 
-def _narrative_blocks(text: str) -> list[dict]:
-    """Paragraphs separated by blank lines; lines starting "- " are bullet points."""
-    blocks: list[dict] = []
-    for chunk in (text or "").replace("\r\n", "\n").split("\n\n"):
-        lines = [line.strip() for line in chunk.splitlines() if line.strip()]
-        paragraph: list[str] = []
-        bullets: list[str] = []
-        for line in lines:
-            if line.startswith("- "):
-                if paragraph:
-                    blocks.append({"text": " ".join(paragraph)})
-                    paragraph = []
-                bullets.append(line[2:].strip())
-            else:
-                if bullets:
-                    blocks.append({"bullets": bullets})
-                    bullets = []
-                paragraph.append(line)
-        if paragraph:
-            blocks.append({"text": " ".join(paragraph)})
-        if bullets:
-            blocks.append({"bullets": bullets})
-    return blocks
-
-
-ATTENDANCE_GROUPS = [
-    Attendance.Group.BOARD_MEMBER,
-    Attendance.Group.OTHER_REPRESENTATIVE,
-    Attendance.Group.OFFICER,
-    Attendance.Group.APOLOGIES,
-]
-
-
 def _attendance_rows(attendance: list[Attendance]) -> list[dict]:
+    """The printed "Present:" lines, grouped as the minutes page groups them
+    (``meetings.minutes_layout.attendance_groups``)."""
+    groups = attendance_groups(attendance)
     rows: list[dict] = []
-    for group in ATTENDANCE_GROUPS:
-        members = [a for a in attendance if a.group == group]
-        if not members:
-            continue
+
+    def people(group: str, members: list[Attendance]) -> None:
         label = f"{Attendance.Group(group).label}:"
-        if group == Attendance.Group.OFFICER:
-            rows.append({"label": label, "text": "", "starts_group": True})
-            directorates: dict[str, list[str]] = {}
-            for a in members:
-                directorates.setdefault(a.directorate or "Other", []).append(a.person.display_name)
-            for directorate, names in directorates.items():
-                rows.append({"label": f"{directorate}:", "text": ", ".join(names)})
-            continue
         for n, a in enumerate(members):
             text = a.person.display_name
             if a.capacity:
@@ -78,6 +39,16 @@ def _attendance_rows(attendance: list[Attendance]) -> list[dict]:
             if a.is_chair:
                 text += " (Chair)"
             rows.append({"label": label if n == 0 else "", "text": text, "starts_group": n == 0})
+
+    people(Attendance.Group.BOARD_MEMBER, groups.board_members)
+    people(Attendance.Group.OTHER_REPRESENTATIVE, groups.others)
+    if groups.officers:
+        label = f"{Attendance.Group.OFFICER.label}:"
+        rows.append({"label": label, "text": "", "starts_group": True})
+        for directorate, lines in groups.officers.items():
+            names = ", ".join(a.person.display_name for a in lines)
+            rows.append({"label": f"{directorate}:", "text": names})
+    people(Attendance.Group.APOLOGIES, groups.apologies)
     return rows
 
 
@@ -105,7 +76,7 @@ def _minute_item(item: MinuteItem) -> dict:
     return {
         "number": item.number,
         "title": item.title,
-        "blocks": _narrative_blocks(item.narrative),
+        "blocks": narrative_blocks(item.narrative),
         "declarations": declarations,
         "resolved_inline": inline,
         "resolutions": numbered,

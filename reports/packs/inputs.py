@@ -91,10 +91,9 @@ class MeetingMaterial:
 
 
 def _item_label(item: AgendaItem, parent: AgendaItem | None) -> tuple[str, str]:
-    """(stamp number, number as printed): ("3a", "(a)") or ("4", "4.")."""
-    if parent is not None:
-        return f"{parent.number}{item.number}", f"({item.number})"
-    return item.number, f"{item.number}."
+    """(stamp number, number as printed): ("3a", "(a)") or ("4", "4."), as the model
+    numbers it everywhere."""
+    return item.stamp_number, item.display_number
 
 
 def collect_material(meeting: Meeting, *, pending: bool = False) -> MeetingMaterial:
