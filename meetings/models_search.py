@@ -5,7 +5,7 @@ Rows are written only by ``meetings.search_index`` (from the source rows, never 
 read a row is stored as a range of audiences (``audience_min`` to ``audience_max``: 0 the public,
 1 members, 2 clerks), worked out by ``meetings.search_index`` when the row is written from the
 rules of ``meetings.visibility``; ``PassageQuerySet.visible_to`` compares it with the viewer's
-audience, which comes from ``roles.sees_exempt`` and ``roles.sees_unpublished``. Nothing here
+audience, which comes from ``meetings.visibility.audience_of``. Nothing here
 decides on its own who may see what.
 
 The full-text side is not made of Django fields: migrations 0005 and 0010 add it for the
@@ -30,23 +30,12 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
-from . import roles
 from .models.agenda import AgendaItem, Meeting
 from .models.minutes import MinuteItem, Resolution
 from .models.people import Committee
+from .visibility import AUDIENCES, CLERKS, MEMBERS, PUBLIC, audience_of  # noqa: F401
 
-# Who may read a passage: 0 the public, 1 members (sees_exempt), 2 clerks (sees_unpublished).
-PUBLIC, MEMBERS, CLERKS = 0, 1, 2
-AUDIENCES = (PUBLIC, MEMBERS, CLERKS)
-
-
-def audience_of(user) -> int:
-    """The audience a user reads as, from the one place that knows roles."""
-    if roles.sees_unpublished(user):
-        return CLERKS
-    if roles.sees_exempt(user):
-        return MEMBERS
-    return PUBLIC
+# Who may read a passage: the audiences of meetings.visibility (public < members < clerks).
 
 
 class PassageQuerySet(models.QuerySet):
