@@ -53,6 +53,13 @@ class Meeting(models.Model):
     )
     closed_at = models.TimeField(null=True, blank=True, help_text="When the meeting closed.")
     published_at = models.DateTimeField(null=True, blank=True)
+    status_reason = models.TextField(
+        blank=True,
+        help_text="Why the meeting was cancelled or postponed, as the public is told.",
+    )
+    postponed_to = models.DateField(
+        null=True, blank=True, help_text="The new date of a postponed meeting, once it is known."
+    )
 
     objects = MeetingQuerySet.as_manager()
 
