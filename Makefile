@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTHON_MIN := 3.12
 
-.PHONY: docx-deps demo test lint format ci install system-deps browser-deps clean help
+.PHONY: govuk-frontend docx-deps demo test lint format ci install system-deps browser-deps clean help
 
 help:
 	@echo "make demo   - set up everything and serve the portal with demo data on http://127.0.0.1:$(PORT)"
@@ -99,3 +99,21 @@ ci:
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
+
+# GOV.UK Frontend, from its npm package at this pinned version (never copied by hand): the
+# stylesheet is compiled with the council's settings (static/scss/govuk-frontend.scss) and the
+# package's JavaScript copied beside it. The output in static/govuk/ is committed with
+# static/govuk/VERSION, so `make demo` and `make test` need no Node.js; run this after changing
+# the version or the settings (it needs Node.js and npm).
+GOVUK_FRONTEND_VERSION := 6.6.0
+SASS_VERSION := 1.108.2
+GOVUK_BUILD := .build/govuk-frontend
+govuk-frontend:
+	@command -v npm >/dev/null || { echo "Building GOV.UK Frontend needs Node.js and npm (sudo apt-get install nodejs npm)"; exit 1; }
+	mkdir -p $(GOVUK_BUILD)
+	[ -f $(GOVUK_BUILD)/package.json ] || (cd $(GOVUK_BUILD) && npm init -y >/dev/null)
+	cd $(GOVUK_BUILD) && npm install --silent --save-exact govuk-frontend@$(GOVUK_FRONTEND_VERSION) sass@$(SASS_VERSION)
+	$(GOVUK_BUILD)/node_modules/.bin/sass --load-path=$(GOVUK_BUILD)/node_modules --style=compressed --no-source-map \
+	  static/scss/govuk-frontend.scss static/govuk/govuk-frontend.min.css
+	cp $(GOVUK_BUILD)/node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js static/govuk/
+	echo "govuk-frontend $(GOVUK_FRONTEND_VERSION) (npm, MIT licence), compiled with sass $(SASS_VERSION) from static/scss/govuk-frontend.scss" > static/govuk/VERSION

@@ -1,12 +1,13 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from . import api, views, workspace, workspace_publish
+from . import api, theme, views, workspace, workspace_publish
 from .feeds import PapersFeed
 from .sitemaps import SITEMAPS
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("theme.css", theme.theme_css, name="theme-css"),
     path("committees/", views.committee_list, name="committee-list"),
     path("committees/<slug:slug>/", views.committee_detail, name="committee-detail"),
     path("committees/<slug:slug>/calendar.ics", views.calendar_committee, name="committee-ics"),

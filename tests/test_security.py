@@ -62,7 +62,7 @@ def test_pages_send_the_security_headers_and_nothing_inline(role, url, client_as
 def test_every_page_starts_with_a_skip_link_and_has_one_h1(client, seed_meeting):
     for url in (reverse("home"), seed_meeting.get_absolute_url(), reverse("login")):
         html = client.get(url).content.decode()
-        assert 'class="skip-link" href="#main"' in html
+        assert '<a href="#main-content" class="govuk-skip-link"' in html
         assert html.count("<h1") == 1
 
 

@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from .. import colours
+
 
 class PortalSettings(models.Model):
     """The council's own details, printed on every pack. There is exactly one row (pk=1)."""
@@ -22,6 +24,19 @@ class PortalSettings(models.Model):
     )
     hearing_loop_note = models.TextField(
         blank=True, default="Please note: a hearing loop is available in the committee rooms"
+    )
+    brand_colour = models.CharField(
+        max_length=7,
+        default="#1d4f91",
+        validators=[colours.readable_on_white],
+        help_text="The council's colour for the page header, as #rrggbb. White text stands on it, "
+        "so it must be dark enough to read (a contrast of at least 4.5 to 1).",
+    )
+    link_colour = models.CharField(
+        max_length=7,
+        default="#1d4f91",
+        validators=[colours.readable_on_white],
+        help_text="The colour of links on white, as #rrggbb (a contrast of at least 4.5 to 1).",
     )
     accessibility_note = models.TextField(
         blank=True,
@@ -40,6 +55,11 @@ class PortalSettings(models.Model):
 
     def __str__(self) -> str:
         return f"Portal settings for {self.council_name}"
+
+    @property
+    def theme_version(self) -> str:
+        """Changes when the colours change, so the theme stylesheet can be cached for long."""
+        return (self.brand_colour + self.link_colour).replace("#", "").lower()
 
     @classmethod
     def load(cls) -> PortalSettings:

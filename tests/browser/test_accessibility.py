@@ -67,7 +67,7 @@ def test_each_page_has_a_skip_link_first_and_one_h1(path, page_for, portal_url):
     assert focused == "Skip to main content"
     assert page.evaluate("document.activeElement.getBoundingClientRect().left >= 0")
     page.keyboard.press("Enter")
-    assert page.evaluate("location.hash") == "#main"
+    assert page.evaluate("location.hash") == "#main-content"
 
 
 def test_focus_is_visible(page_for, portal_url):
