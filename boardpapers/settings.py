@@ -256,6 +256,18 @@ OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Committee papers")
 # Uploaded PDFs are read in a child process with these limits (reports/pdf.py).
 PDF_READ_SECONDS = int(os.environ.get("PDF_READ_SECONDS", "60"))
 PDF_READ_MEMORY_MB = int(os.environ.get("PDF_READ_MEMORY_MB", "1024"))
+# What a paper may ask of a reader (reports/limits.py): pages, page size (inches a side), forms
+# and page tree nesting, and the size its streams inflate to (a multiple of the file's size, at
+# least the floor, at most the cap).
+PDF_MAX_PAGES = int(os.environ.get("PDF_MAX_PAGES", "2000"))
+PDF_MAX_PAGE_INCHES = int(os.environ.get("PDF_MAX_PAGE_INCHES", "200"))
+PDF_MAX_NESTING = int(os.environ.get("PDF_MAX_NESTING", "32"))
+PDF_INFLATION_RATIO = int(os.environ.get("PDF_INFLATION_RATIO", "100"))
+PDF_INFLATED_FLOOR_MB = int(os.environ.get("PDF_INFLATED_FLOOR_MB", "100"))
+PDF_MAX_INFLATED_MB = int(os.environ.get("PDF_MAX_INFLATED_MB", "1024"))
+# Word documents are converted by LibreOffice in its own process group with these limits.
+DOCX_CONVERT_SECONDS = int(os.environ.get("DOCX_CONVERT_SECONDS", "120"))
+DOCX_CONVERT_MEMORY_MB = int(os.environ.get("DOCX_CONVERT_MEMORY_MB", "4096"))
 
 # Production serving (issue #7): where files are stored, how downloads leave, the page cache.
 if os.environ.get("STORAGE", "local").strip().lower() == "s3":

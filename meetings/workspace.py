@@ -5,7 +5,6 @@ audit entry."""
 from __future__ import annotations
 
 import functools
-import io
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -14,7 +13,7 @@ from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from reports.convert import docx_to_pdf, looks_like_docx
 from reports.models import Report
-from reports.pdf import check_upload_size
+from reports.pdf import check_upload_size, thumbnail_png
 from reports.services import report_create
 
 from . import publishing, roles, services
@@ -248,10 +247,11 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
                     if not report.has_text_layer
                     else ""
                 )
+                removed = "".join(f" {words}" for words in report.removed_content)
                 messages.success(
                     request,
                     f"“{report.title}” uploaded: {report.page_count} "
-                    f"page{'s' if report.page_count != 1 else ''}.{note}",
+                    f"page{'s' if report.page_count != 1 else ''}.{removed}{note}",
                 )
                 return redirect(f"{_agenda_url(item.meeting)}#item-{item.pk}")
     return render(
@@ -265,21 +265,14 @@ def thumbnail(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(Report.objects.visible_to(request.user), pk=pk)
     path = f"thumbnails/{report.sha256}-{THUMBNAIL_WIDTH}.png"
     if not default_storage.exists(path):
-        import pypdfium2
-
         with report.file.open("rb") as handle:
-            document = pypdfium2.PdfDocument(handle.read())
-        try:
-            page = document[0]
-            scale = THUMBNAIL_WIDTH / page.get_width()
-            image = page.render(scale=scale).to_pil()
-            buffer = io.BytesIO()
-            image.save(buffer, format="PNG", optimize=True)
-        finally:
-            document.close()
+            try:  # drawn in a child process with the upload limits, never in this one
+                png = thumbnail_png(handle.read(), THUMBNAIL_WIDTH)
+            except ValidationError as error:
+                raise Http404("This document cannot be drawn.") from error
         from django.core.files.base import ContentFile
 
-        default_storage.save(path, ContentFile(buffer.getvalue()))
+        default_storage.save(path, ContentFile(png))
     response = FileResponse(default_storage.open(path, "rb"), content_type="image/png")
     response["Cache-Control"] = "private, max-age=86400"
     return response

@@ -58,6 +58,12 @@ class Report(models.Model):
     has_text_layer = models.BooleanField(
         default=True, help_text="False for a scan: unsearchable and not accessible."
     )
+    removed_content = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="What was taken out of the uploaded file before it was stored, in words "
+        "(“2 links that ran a script were removed.”); the file as uploaded is not kept.",
+    )
     uploaded_at = models.DateTimeField(auto_now_add=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

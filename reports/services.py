@@ -28,7 +28,8 @@ def report_create(
     pending: bool | None = False,
     replaces: Report | None = None,
 ) -> Report:
-    """Check an uploaded PDF, store it unchanged and record it with the text of every page.
+    """Check an uploaded PDF, store it with its active content taken out (unchanged when it
+    has none; ``removed_content`` says what went) and record it with the text of every page.
 
     A refused file raises ValidationError before anything is written; so does the same file
     uploaded twice to one meeting (recognised by its hash) when ``refuse_duplicate_in`` names
@@ -40,6 +41,7 @@ def report_create(
     only a file no record names.
     """
     facts = inspect_pdf(data)
+    data = facts.data  # scripts, attached files and the like taken out; the upload is not kept
     if refuse_duplicate_in is not None:
         same = (
             Report.objects.current()
@@ -72,6 +74,7 @@ def report_create(
             size_bytes=facts.size_bytes,
             page_count=facts.page_count,
             has_text_layer=facts.has_text_layer,
+            removed_content=list(facts.removed),
             uploaded_by=by,
             is_pending=pending,
             replaces=replaces,

@@ -22,9 +22,11 @@ def analyse_upload(report_id: int) -> int:
     """Read where the text of an uploaded file stands near its pages' edges, so its first pack
     build need not. Returns the number of pages read (0 if the report is gone)."""
     from .models import Report
-    from .packs import upload_layout
+    from .packs.assembly import upload_layouts_limited
 
     report = Report.objects.filter(pk=report_id).first()
     if report is None:
         return 0
-    return len(upload_layout({"sha256": report.sha256, "file": report.file.name}))
+    # Read in the limited child process, like every reading of an upload.
+    doc = {"sha256": report.sha256, "file": report.file.name, "title": report.title}
+    return len(upload_layouts_limited([doc])[report.sha256])

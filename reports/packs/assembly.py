@@ -5,16 +5,20 @@ uploads in pack order, stamped, tagged, bookmarked and described (``reports.pack
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
 import pikepdf
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.utils import timezone
 from pikepdf import Name
 
 from .. import pack_pdf
-from ..models import Pack
+from ..models import Pack, UploadLayout
+from ..neutralise import active_content
+from ..pdf import analyse_limited
 from .layout import (
     PackPart,
     Renderer,
@@ -22,8 +26,9 @@ from .layout import (
     _item_pages,
     _place,
     estimate_front_sheet_pages,
-    upload_layouts,
 )
+
+logger = logging.getLogger(__name__)
 
 
 class PackBuildError(Exception):
@@ -58,12 +63,62 @@ def _open_upload(doc: dict, *, verify: bool) -> pikepdf.Pdf:
             )
         handle.seek(0)
     try:
-        return pikepdf.open(handle)
+        pdf = pikepdf.open(handle)
     except pikepdf.PdfError as exc:
         handle.close()
         raise PackBuildError(
             f"\u201c{doc['title']}\u201d cannot be read as a PDF. Upload it again."
         ) from exc
+    if verify:
+        refuse_active(pdf, doc)
+    return pdf
+
+
+def refuse_active(pdf: pikepdf.Pdf, doc: dict) -> None:
+    """A pack copies nothing active: every upload is neutralised when it arrives, so a stored
+    file that still holds a script, an attached file or the like came by another way, and
+    the build stops before a page of it is copied."""
+    found = active_content(pdf)
+    if found:
+        pdf.close()
+        logger.error("Refused to copy %s into a pack: active content %s", doc["file"], found)
+        raise PackBuildError(
+            f"\u201c{doc['title']}\u201d holds active content (scripts, attached files, "
+            "links that open programs or other files), which a pack never carries, so the pack "
+            "was not built. The stored file is not the one the portal checked: remove the "
+            "paper and upload it again, and the active content will be taken out."
+        )
+
+
+def upload_layouts_limited(docs: list[dict]) -> dict[str, list[dict]]:
+    """The edge text of several uploads by hash (``layout.upload_layouts``), any not yet read
+    read in the limited child process, like every other reading of an upload."""
+    found = dict(
+        UploadLayout.objects.filter(
+            sha256__in={d["sha256"] for d in docs}, version=pack_pdf.ANALYSIS_VERSION
+        ).values_list("sha256", "pages")
+    )
+    for doc in docs:
+        if doc["sha256"] not in found:
+            found[doc["sha256"]] = analyse_upload_limited(doc)
+    return found
+
+
+def analyse_upload_limited(doc: dict) -> list[dict]:
+    """Read one upload's edge text in the limited child process and keep it by hash."""
+    with default_storage.open(doc["file"], "rb") as handle:
+        data = handle.read()
+    try:
+        pages = analyse_limited(data, pack_pdf.analyse_pdf)
+    except ValidationError as exc:
+        raise PackBuildError(
+            f"\u201c{doc.get('title', doc['file'])}\u201d could not be read within the limits "
+            f"for a paper: {exc.messages[0]}"
+        ) from exc
+    UploadLayout.objects.update_or_create(
+        sha256=doc["sha256"], defaults={"version": pack_pdf.ANALYSIS_VERSION, "pages": pages}
+    )
+    return pages
 
 
 def build_pack_pdf(
@@ -282,7 +337,7 @@ def _assemble(
 
     structure = pack_pdf.Structure(pdf)
     stamper = pack_pdf.Stamper(pdf)
-    layouts = upload_layouts([p.doc for p in parts if p.source == "upload"])
+    layouts = upload_layouts_limited([p.doc for p in parts if p.source == "upload"])
     cleared = 0
     for part in parts:
         pages = page_objects[part.key]

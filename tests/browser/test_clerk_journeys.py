@@ -21,7 +21,7 @@ from reports.models import Report
 from reports.services import report_create
 from tests.conftest import pdf_bytes
 from tests.reports.pdf_reading import all_text, flat
-from tests.reports.test_upload_checks import encrypted, with_embedded_file, with_javascript
+from tests.reports.test_upload_checks import encrypted
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
@@ -348,8 +348,6 @@ REFUSED = [
     ("minutes.docx.pdf", lambda: b"PK\x03\x04 this is a zip, not a PDF", "not a PDF"),
     ("locked.pdf", lambda: encrypted(pdf_bytes("Locked")), "password"),
     ("truncated.pdf", lambda: pdf_bytes("Cut off", "in the middle")[:600], "damaged"),
-    ("script.pdf", lambda: with_javascript(pdf_bytes("Script")), "JavaScript"),
-    ("attached.pdf", lambda: with_embedded_file(pdf_bytes("Attached")), "attach"),
     ("huge.pdf", lambda: b"%PDF-1.7\n" + b"0" * (1_200_000), "over the 1 MB limit"),
 ]
 

@@ -34,6 +34,7 @@ def test_a_pdf_bomb_is_refused_as_needing_too_much_memory(settings):
 
 def test_a_pdf_that_takes_too_long_is_refused_as_such(settings):
     settings.PDF_READ_SECONDS = 1
+    settings.PDF_MAX_PAGES = 100_000  # under the page limit: slow, not long
     with pytest.raises(ValidationError) as refused:
         inspect_pdf(many_pages())
     assert refused.value.code == "too_slow"
@@ -55,6 +56,7 @@ def children() -> set[int]:
 
 def test_the_reader_leaves_no_process_behind(settings):
     settings.PDF_READ_SECONDS = 1
+    settings.PDF_MAX_PAGES = 100_000
     before = children()
     with pytest.raises(ValidationError):
         inspect_pdf(many_pages())

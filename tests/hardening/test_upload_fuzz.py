@@ -107,7 +107,7 @@ def check_one(upload, name: str, data: bytes) -> None:
         assert stored_files() - files <= {report.file.name}
     else:
         html = response.content.decode()
-        assert 'class="field-error"' in html or 'class="form-errors"' in html
+        assert "govuk-error-message" in html or 'class="field-error"' in html
         assert Report.objects.count() == reports
         assert stored_files() == files
 

@@ -47,8 +47,6 @@ BAD_FILES = [
     ("empty", lambda pdf: b"", "empty"),
     ("encrypted", encrypted, "password"),
     ("corrupt", lambda pdf: pdf[: len(pdf) // 2], "damaged"),
-    ("javascript", with_javascript, "JavaScript"),
-    ("embedded_files", with_embedded_file, "attach"),
 ]
 
 
@@ -63,6 +61,25 @@ def test_a_bad_upload_is_refused_with_a_clear_message_and_nothing_saved(
     assert refused.value.code == code
     assert words.lower() in refused.value.messages[0].lower()
     assert (Report.objects.count(), ReportPage.objects.count()) == before
+
+
+@pytest.mark.parametrize(
+    ("make_active", "words"),
+    [
+        (with_javascript, "1 script that ran when the file or a page was opened was removed."),
+        (with_embedded_file, "1 attached file was removed."),
+    ],
+)
+def test_a_script_or_attached_file_is_taken_out_and_the_paper_kept(
+    make_active, words, make_pdf, seed_meeting
+):
+    item = AgendaItem.objects.get(meeting=seed_meeting, number="4", parent=None)
+    report = report_create(agenda_item=item, data=make_active(make_pdf("Budget")), title="Budget")
+    assert report.removed_content == [words]
+    stored = report.file.open("rb").read()
+    with pikepdf.open(io.BytesIO(stored)) as pdf:
+        assert "/OpenAction" not in pdf.Root and not pdf.attachments
+    assert "Budget" in report.pages.get(number=1).text
 
 
 def test_an_oversized_upload_is_refused(settings, make_pdf, seed_meeting):
