@@ -125,7 +125,12 @@ def _meeting_summary(request: HttpRequest, meeting: Meeting) -> dict:
         "url": _abs(request, reverse("api-meeting-detail", args=[meeting.slug])),
         "html_url": _abs(request, meeting.get_absolute_url()),
         "sources": [{"url": _abs(request, meeting.get_absolute_url()), "note": "meeting page"}],
-        "extras": {"portal_status": meeting.status},
+        "extras": {
+            "portal_status": meeting.status,
+            # Why a meeting was cancelled or postponed, and a postponed one's new date.
+            "status_reason": meeting.status_reason or None,
+            "postponed_to": meeting.postponed_to.isoformat() if meeting.postponed_to else None,
+        },
     }
 
 

@@ -52,7 +52,8 @@ def build_calendar(meetings: Iterable[Meeting], *, name: str, base_url: str) -> 
             event.add("location", meeting.venue)
         event.add("status", STATUS[meeting.status])
         event.add("url", url)
-        event.add("description", f"Agenda and papers: {url}")
+        why = f"{meeting.status_reason}\n\n" if meeting.status_reason else ""
+        event.add("description", f"{why}Agenda and papers: {url}")
         cal.add_component(event)
     cal.add_missing_timezones()
     return cal

@@ -59,6 +59,20 @@ def clear_working_days(published: dt.date, meeting_day: dt.date) -> int:
     return count
 
 
+def dispatch_by(meeting_day: dt.date) -> dt.date:
+    """The last working day on which the agenda can go out with five clear working days
+    before the meeting (``clear_working_days``): for Monday 22 September 2014, Friday 12
+    September."""
+    day, counted = meeting_day, 0
+    while counted < NOTICE_WORKING_DAYS:
+        day -= dt.timedelta(days=1)
+        counted += is_working_day(day)
+    day -= dt.timedelta(days=1)
+    while not is_working_day(day):
+        day -= dt.timedelta(days=1)
+    return day
+
+
 def notice_warning(meeting: Meeting, *, today: dt.date | None = None) -> str:
     """What the clerk must confirm before publishing at short notice, or ""."""
     today = today or timezone.localdate()
@@ -405,20 +419,64 @@ def report_withdraw(*, report, note: str, by):
     return report
 
 
-def meeting_set_status(*, meeting: Meeting, status: str, by) -> Meeting:
-    """Cancel or postpone a published meeting, or restore it to published."""
+def meeting_set_status(
+    *,
+    meeting: Meeting,
+    status: str,
+    by,
+    reason: str = "",
+    postponed_to: dt.date | None = None,
+) -> Meeting:
+    """Cancel or postpone a published meeting, saying why (the public is told), or restore it
+    to published. A postponed meeting may name its new date; without one it is "to be
+    confirmed". Restoring forgets the reason. Raises ValidationError, changing nothing, for a
+    draft meeting or a cancellation or postponement without a reason."""
     allowed = {Meeting.Status.PUBLISHED, Meeting.Status.CANCELLED, Meeting.Status.POSTPONED}
     if status not in allowed or meeting.status == Meeting.Status.DRAFT:
         raise ValidationError("Only a published meeting can be cancelled or postponed.")
+    reason = (reason or "").strip()
+    if status == Meeting.Status.PUBLISHED:
+        reason, postponed_to = "", None
+    elif not reason:
+        done = "cancelled" if status == Meeting.Status.CANCELLED else "postponed"
+        raise ValidationError(
+            f"Say why the meeting is {done}: the public is told.", code="reason_required"
+        )
+    if status != Meeting.Status.POSTPONED:
+        postponed_to = None
+    elif postponed_to is not None and postponed_to <= timezone.localtime(meeting.start).date():
+        raise ValidationError(
+            "The new date must be after the date the meeting was to be held.", code="new_date"
+        )
     with transaction.atomic():
-        before = meeting.status
+        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        before = {
+            "status": meeting.status,
+            "reason": meeting.status_reason,
+            "postponed_to": meeting.postponed_to.isoformat() if meeting.postponed_to else None,
+        }
         meeting.status = status
-        meeting.save(update_fields=["status"])
+        meeting.status_reason = reason[:2000]
+        meeting.postponed_to = postponed_to
+        meeting.save(update_fields=["status", "status_reason", "postponed_to"])
         audit_record(
-            user=by, action="meeting.status", obj=meeting, meeting=meeting,
-            before={"status": before}, after={"status": status},
+            user=by, action="meeting.status", obj=meeting, meeting=meeting, before=before,
+            after={"status": status, "reason": meeting.status_reason,
+                   "postponed_to": postponed_to.isoformat() if postponed_to else None},
         )  # fmt: skip
     return meeting
+
+
+def status_notice(meeting: Meeting) -> str:
+    """What the public is told of a cancelled or postponed meeting, in one sentence (""
+    otherwise)."""
+    if meeting.status == Meeting.Status.CANCELLED:
+        return "This meeting has been cancelled."
+    if meeting.status == Meeting.Status.POSTPONED:
+        if meeting.postponed_to:
+            return f"This meeting has been postponed to {long_date(meeting.postponed_to)}."
+        return "This meeting has been postponed. The new date is to be confirmed."
+    return ""
 
 
 def meeting_state(meeting: Meeting, now: dt.datetime | None = None) -> str:

@@ -194,12 +194,31 @@ def agenda_renumber(*, meeting: Meeting) -> None:
 
 
 @transaction.atomic
-def agenda_item_add(*, meeting: Meeting, parent: AgendaItem | None = None, by: User, **fields):
-    """Add an item at the end of its level. On a published agenda it waits, seen only by
-    clerks, until a supplementary agenda publishes it."""
+def agenda_item_add(
+    *,
+    meeting: Meeting,
+    parent: AgendaItem | None = None,
+    position: int | None = None,
+    by: User,
+    **fields,
+):
+    """Add an item at ``position`` among its siblings (counting from 1; at the end when None)
+    and renumber the items after it. On a published agenda the items keep the numbers they
+    were published with, so a new item goes at the end and waits, seen only by clerks, until
+    a supplementary agenda publishes it."""
     # Locked, so an item added while the agenda is being published waits for a supplement.
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    position = _siblings(meeting, parent.pk if parent else None).count() + 1
+    siblings = list(_siblings(meeting, parent.pk if parent else None))
+    end = len(siblings) + 1
+    if position is not None and position < end and meeting.status != Meeting.Status.DRAFT:
+        raise ValidationError(
+            "The agenda is published: its items keep their numbers, so a new item goes at the end."
+        )
+    position = end if position is None else min(max(position, 1), end)
+    for place, sibling in enumerate(siblings, start=1):
+        wanted = place if place < position else place + 1
+        if sibling.position != wanted:
+            AgendaItem.objects.filter(pk=sibling.pk).update(position=wanted)
     if parent is not None and parent.is_private:
         # A sub-item of private business is private business, with its parent's reason.
         fields["part"] = Part.PRIVATE

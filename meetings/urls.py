@@ -82,6 +82,16 @@ urlpatterns = [
     path(
         "workspace/documents/<int:pk>/withdraw/",
         workspace_publish.withdraw,
+    path(
+        "workspace/meetings/<slug:slug>/cancel/",
+        workspace_publish.cancel,
+        name="workspace-cancel",
+    ),
+    path(
+        "workspace/meetings/<slug:slug>/postpone/",
+        workspace_publish.postpone,
+        name="workspace-postpone",
+    ),
         name="workspace-withdraw",
     ),
     path(

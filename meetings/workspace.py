@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from reports.convert import docx_to_pdf, looks_like_docx
-from reports.models import Report
+from reports.models import Pack, Report
 from reports.pdf import check_upload_size, thumbnail_png
 from reports.services import report_create
 
@@ -63,6 +63,9 @@ def _item(request: HttpRequest, pk: int) -> AgendaItem:
     )
 
 
+DUE_ROWS = 20
+
+
 @clerk_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
@@ -87,7 +90,65 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     recent = list(meetings.filter(start__lt=now).order_by("-start")[:15])
     for meeting in [*upcoming, *recent]:
         meeting.state = publishing.meeting_state(meeting, now)
-    return render(request, "workspace/dashboard.html", {"upcoming": upcoming, "recent": recent})
+    return render(
+        request,
+        "workspace/dashboard.html",
+        {"upcoming": upcoming, "recent": recent, **_due(meetings, now)},
+    )
+
+
+def _due(meetings, now) -> dict:
+    """What the clerk has to do next, each with where to do it: agendas to send out (by the
+    last working day that leaves five clear working days), minutes to write and to approve,
+    supplementary agendas waiting, and packs being built or failed."""
+    today = timezone.localdate(now)
+    to_dispatch = []
+    drafts = meetings.filter(status=Meeting.Status.DRAFT, start__gte=now).order_by("start")
+    for meeting in drafts[:DUE_ROWS]:
+        by = publishing.dispatch_by(timezone.localtime(meeting.start).date())
+        to_dispatch.append({"meeting": meeting, "by": by, "late": by < today})
+    to_write = list(
+        meetings.filter(status=Meeting.Status.PUBLISHED, start__lt=now)
+        .filter(Q(minutes__isnull=True) | Q(minutes__is_published=False))
+        .annotate(minutes_started=Count("minutes", distinct=True))
+        .order_by("-start")[:DUE_ROWS]
+    )
+    to_approve = list(
+        Minutes.objects.filter(
+            meeting__in=meetings.values("pk"), is_published=True, status=Minutes.Status.DRAFT
+        )
+        .select_related("meeting__committee")
+        .order_by("-meeting__start")[:DUE_ROWS]
+    )
+    for minutes in to_approve:
+        minutes.next_meeting = (
+            Meeting.objects.filter(
+                committee_id=minutes.meeting.committee_id, start__gt=minutes.meeting.start
+            )
+            .exclude(status=Meeting.Status.CANCELLED)
+            .order_by("start")
+            .first()
+        )
+    supplements = list(
+        meetings.filter(pending_count__gt=0)
+        .exclude(status=Meeting.Status.DRAFT)
+        .order_by("start")[:DUE_ROWS]
+    )
+    packs_due = list(
+        Pack.objects.filter(
+            meeting__in=meetings.values("pk"),
+            state__in=[Pack.State.QUEUED, Pack.State.BUILDING, Pack.State.FAILED],
+        )
+        .select_related("meeting__committee")
+        .order_by("-requested_at")[:DUE_ROWS]
+    )
+    return {
+        "to_dispatch": to_dispatch,
+        "to_write": to_write,
+        "to_approve": to_approve,
+        "supplements": supplements,
+        "packs_due": packs_due,
+    }
 
 
 @clerk_required
@@ -134,19 +195,23 @@ def item_add(request: HttpRequest, slug: str) -> HttpResponse:
     parent = None
     if parent_id := request.GET.get("parent") or request.POST.get("parent"):
         parent = get_object_or_404(AgendaItem, pk=parent_id, meeting=meeting, parent__isnull=True)
-    form = AgendaItemForm(request.POST or None, parent=parent)
+    form = AgendaItemForm(request.POST or None, parent=parent, meeting=meeting)
     if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        position = fields.pop("position", None)
         try:
             item = services.agenda_item_add(
-                meeting=meeting, parent=parent, by=request.user, **form.cleaned_data
+                meeting=meeting, parent=parent, position=position, by=request.user, **fields
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"Item {item.stamp_number} added.")
-            return redirect("workspace-agenda", slug=meeting.slug)
+            messages.success(request, f"Item {item.stamp_number} added: {item.title}.")
+            return redirect(f"{_agenda_url(meeting)}#item-{item.pk}")
     return render(
-        request, "workspace/item_form.html", {"meeting": meeting, "form": form, "parent": parent}
+        request,
+        "workspace/item_form.html",
+        {"meeting": meeting, "form": form, "parent": parent},
     )
 
 
@@ -161,7 +226,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, error)
         else:
             messages.success(request, f"Item {item.stamp_number} saved.")
-            return redirect("workspace-agenda", slug=item.meeting.slug)
+            return redirect(f"{_agenda_url(item.meeting)}#item-{item.pk}")
     return render(
         request,
         "workspace/item_form.html",
@@ -254,8 +319,12 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
                     f"page{'s' if report.page_count != 1 else ''}.{removed}{note}",
                 )
                 return redirect(f"{_agenda_url(item.meeting)}#item-{item.pk}")
+    # A refused file cannot be kept by the browser; everything else typed is kept.
+    kept = request.method == "POST" and "file" in form.errors and bool(form.data.get("title"))
     return render(
-        request, "workspace/upload.html", {"item": item, "meeting": item.meeting, "form": form}
+        request,
+        "workspace/upload.html",
+        {"item": item, "meeting": item.meeting, "form": form, "kept": kept},
     )
 
 

@@ -9,13 +9,16 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_POST
 
 from reports import packs
-from reports.models import Report
+from reports.models import Pack, Report
 
 from . import publishing
+from .forms import CancelForm, PostponeForm
+from .govuk import GovukFormMixin
 from .models import AgendaItem, Meeting, Summons
 from .workspace import _meeting, clerk_required
 
@@ -24,24 +27,27 @@ def _base_url(request: HttpRequest) -> str:
     return f"{request.scheme}://{request.get_host()}"
 
 
-class PublishForm(forms.Form):
+class PublishForm(GovukFormMixin, forms.Form):
     confirm_short_notice = forms.BooleanField(
         required=False,
         label="I confirm the agenda is published at short notice, with the chair's agreement",
     )
 
 
-class SupplementForm(forms.Form):
+class SupplementForm(GovukFormMixin, forms.Form):
     summary = forms.CharField(
         label="What changed",
         help_text="One or two sentences for the members and the public, e.g. “Adds the "
         "report on the Better Care Fund (item 8) and replaces the appendix to item 4.”",
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
+        error_messages={
+            "required": "Say in a sentence or two what the supplementary agenda changes"
+        },
     )
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(GovukFormMixin, forms.Form):
     note = forms.CharField(
         label="Public note (optional)",
         help_text="Shown on the meeting page beside the date of withdrawal. Say nothing exempt.",
@@ -50,15 +56,42 @@ class WithdrawForm(forms.Form):
     )
 
 
-def _pack_previews(meeting: Meeting) -> list[dict]:
+def _pack_previews(meeting: Meeting, *, build: bool = False) -> list[dict]:
+    """Each pack the meeting would publish now, with the state of its preview: built from the
+    agenda as it is now (``current``), or being built, or failed; and the last preview built
+    from an earlier agenda while the current one is not ready. The current inputs are hashed
+    once (``collect_material`` reads the meeting in a fixed number of queries); ``build``
+    queues the previews not yet built, once per set of inputs."""
     material = packs.collect_material(meeting, pending=True)
     rows = []
     for kind in packs.VERSIONED_KINDS:
         try:
-            packs.kind_inputs(material, kind)
+            inputs = packs.kind_inputs(material, kind)
         except packs.PackNotAvailable:
             continue
-        rows.append({"label": packs.KINDS[kind].label, "slug": packs.KINDS[kind].slug})
+        digest = packs.inputs_hash(inputs)
+        current = Pack.objects.filter(meeting=meeting, kind=kind, inputs_hash=digest).first()
+        if build and (current is None or current.state == Pack.State.FAILED):
+            current = packs.pack_request(meeting=meeting, kind=kind, inputs=inputs)
+        earlier = None
+        if current is None or not current.is_ready:
+            earlier = (
+                Pack.objects.filter(meeting=meeting, kind=kind, version__isnull=True)
+                .ready()
+                .exclude(inputs_hash=digest)
+                .order_by("-finished_at")
+                .first()
+            )
+        rows.append(
+            {
+                "kind": kind,
+                "label": packs.KINDS[kind].label,
+                "slug": packs.KINDS[kind].slug,
+                "pack": current,
+                "state": current.state if current else "",
+                "earlier": earlier,
+            }
+        )
     return rows
 
 
@@ -70,19 +103,23 @@ def publish(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("workspace-agenda", slug=meeting.slug)
     warning = publishing.notice_warning(meeting)
     form = PublishForm(request.POST if request.method == "POST" else None)
-    error = ""
+    if not warning:
+        del form.fields["confirm_short_notice"]
     if request.method == "POST" and form.is_valid():
         try:
             meeting = publishing.meeting_publish(
                 meeting=meeting,
                 by=request.user,
                 base_url=_base_url(request),
-                confirm_short_notice=form.cleaned_data["confirm_short_notice"],
+                confirm_short_notice=form.cleaned_data.get("confirm_short_notice", False),
             )
         except publishing.ShortNotice:
-            error = "Tick the box to confirm publishing at short notice, or publish later."
+            form.add_error(
+                "confirm_short_notice",
+                "Tick the box to confirm publishing at short notice, or publish later",
+            )
         except ValidationError as exc:
-            error = " ".join(exc.messages)
+            form.add_error(None, exc)
         else:
             sent = Summons.objects.filter(meeting=meeting, kind=Summons.Kind.SUMMONS).count()
             messages.success(
@@ -92,6 +129,7 @@ def publish(request: HttpRequest, slug: str) -> HttpResponse:
             )
             return redirect("workspace-agenda", slug=meeting.slug)
     items = AgendaItem.objects.filter(meeting=meeting)
+    previews = _pack_previews(meeting, build=True)
     return render(
         request,
         "workspace/publish.html",
@@ -99,16 +137,17 @@ def publish(request: HttpRequest, slug: str) -> HttpResponse:
             "meeting": meeting,
             "form": form,
             "warning": warning,
-            "error": error,
             "item_count": items.filter(parent__isnull=True).count(),
             "report_count": Report.objects.current().filter(agenda_item__meeting=meeting).count(),
             "scans": Report.objects.current().filter(
                 agenda_item__meeting=meeting, has_text_layer=False
             ),
-            "previews": _pack_previews(meeting),
+            "previews": previews,
+            "previews_waiting": any(p["state"] != Pack.State.READY for p in previews),
+            "status_url": reverse("pack-status", args=[meeting.slug]),
             "members": publishing._members(meeting),
         },
-        status=400 if error else 200,
+        status=400 if form.errors else 200,
     )
 
 
@@ -117,7 +156,6 @@ def supplement(request: HttpRequest, slug: str) -> HttpResponse:
     meeting = _meeting(request, slug)
     changes = publishing.pending_changes(meeting)
     form = SupplementForm(request.POST or None)
-    error = ""
     if request.method == "POST" and form.is_valid():
         try:
             made = publishing.supplement_publish(
@@ -127,7 +165,7 @@ def supplement(request: HttpRequest, slug: str) -> HttpResponse:
                 base_url=_base_url(request),
             )
         except ValidationError as exc:
-            error = " ".join(exc.messages)
+            form.add_error(None, exc)
         else:
             messages.success(
                 request,
@@ -142,11 +180,10 @@ def supplement(request: HttpRequest, slug: str) -> HttpResponse:
             "meeting": meeting,
             "changes": changes,
             "form": form,
-            "error": error,
             "supplements": publishing.supplements_of(meeting),
             "previews": _pack_previews(meeting) if changes else [],
         },
-        status=400 if error or (request.method == "POST" and not form.is_valid()) else 200,
+        status=400 if form.errors else 200,
     )
 
 
@@ -160,14 +197,13 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     )
     meeting = report.agenda_item.meeting
     form = WithdrawForm(request.POST or None)
-    error = ""
     if request.method == "POST" and form.is_valid():
         try:
             publishing.report_withdraw(
                 report=report, note=form.cleaned_data["note"], by=request.user
             )
         except ValidationError as exc:
-            error = " ".join(exc.messages)
+            form.add_error(None, exc)
         else:
             messages.success(
                 request,
@@ -178,24 +214,84 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "workspace/withdraw.html",
-        {"report": report, "meeting": meeting, "form": form, "error": error},
-        status=400 if error else 200,
+        {"report": report, "meeting": meeting, "form": form},
+        status=400 if form.errors else 200,
     )
 
 
 @clerk_required
 @require_POST
 def set_status(request: HttpRequest, slug: str) -> HttpResponse:
+    """Restore a cancelled or postponed meeting as going ahead. Cancelling and postponing ask
+    for a confirmation and a reason (``cancel``, ``postpone``)."""
     meeting = _meeting(request, slug)
+    status = request.POST.get("status", "")
+    if status in (Meeting.Status.CANCELLED, Meeting.Status.POSTPONED):
+        return redirect(f"workspace-{'cancel' if status == 'cancelled' else 'postpone'}", slug=slug)
     try:
-        publishing.meeting_set_status(
-            meeting=meeting, status=request.POST.get("status", ""), by=request.user
-        )
+        publishing.meeting_set_status(meeting=meeting, status=status, by=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"The meeting is now {meeting.get_status_display().lower()}.")
+        messages.success(request, "The meeting is going ahead again: its page says so.")
     return redirect("workspace-agenda", slug=meeting.slug)
+
+
+@clerk_required
+def cancel(request: HttpRequest, slug: str) -> HttpResponse:
+    return _status_change(request, slug, Meeting.Status.CANCELLED)
+
+
+@clerk_required
+def postpone(request: HttpRequest, slug: str) -> HttpResponse:
+    return _status_change(request, slug, Meeting.Status.POSTPONED)
+
+
+def _status_change(request: HttpRequest, slug: str, status: str) -> HttpResponse:
+    """The confirmation page: what will happen and who is told, and the reason the public
+    reads; nothing changes until it is sent with a reason."""
+    meeting = _meeting(request, slug)
+    if meeting.status == Meeting.Status.DRAFT:
+        messages.info(
+            request,
+            "This meeting is a draft: nobody but clerks sees it, so there is nobody to tell.",
+        )
+        return redirect("workspace-agenda", slug=meeting.slug)
+    if meeting.status == status:
+        messages.info(request, f"This meeting is already {meeting.get_status_display().lower()}.")
+        return redirect("workspace-agenda", slug=meeting.slug)
+    data = request.POST if request.method == "POST" else None
+    if status == Meeting.Status.CANCELLED:
+        form = CancelForm(data)
+    else:
+        form = PostponeForm(data, meeting=meeting)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = publishing.meeting_set_status(
+                meeting=meeting,
+                status=status,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                postponed_to=form.cleaned_data.get("new_date"),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"{publishing.status_notice(meeting)} Its page says why.")
+            return redirect("workspace-agenda", slug=meeting.slug)
+    return render(
+        request,
+        "workspace/status_confirm.html",
+        {
+            "meeting": meeting,
+            "form": form,
+            "status": status,
+            "verb": "cancel" if status == Meeting.Status.CANCELLED else "postpone",
+            "members": publishing._members(meeting),
+            "calendar_url": reverse("meeting-ics", args=[meeting.slug]),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @clerk_required

@@ -163,6 +163,8 @@ ROUTES: dict[str, list[Case]] = {
     "workspace-status": workspace(
         "workspace-status", lambda w: [w.seed.slug], {**WORKSPACE, "clerk": 405, "admin": 405}
     ),
+    "workspace-cancel": workspace("workspace-cancel", lambda w: [w.seed.slug]),
+    "workspace-postpone": workspace("workspace-postpone", lambda w: [w.seed.slug]),
     "workspace-preview": workspace("workspace-preview", lambda w: [w.draft.slug, "agenda-pack"]),
     "workspace-summonses": workspace("workspace-summonses", lambda w: [w.seed.slug]),
     "workspace-withdraw": workspace("workspace-withdraw", lambda w: [w.public_report]),

@@ -148,6 +148,16 @@ SCHEDULE_12A_PARAGRAPHS = {
     "prevention, investigation or prosecution of crime.",
 }
 EXEMPTION_CHOICES = [(n, f"Paragraph {n}: {text}") for n, text in SCHEDULE_12A_PARAGRAPHS.items()]
+# The names clerks give the paragraphs, for choosing one (the statutory text is above).
+SCHEDULE_12A_SHORT_NAMES = {
+    1: "Information relating to any individual",
+    2: "Information likely to reveal the identity of an individual",
+    3: "Financial or business affairs",
+    4: "Labour relations consultations or negotiations",
+    5: "Legal professional privilege",
+    6: "Notices, orders or directions the authority proposes",
+    7: "Prevention, investigation or prosecution of crime",
+}
 
 
 def exemption_constraints(prefix: str) -> list[models.CheckConstraint]:

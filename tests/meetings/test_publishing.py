@@ -3,6 +3,7 @@ the workspace and what members and the public then see, read back from the pages
 and the PDFs themselves. The clerk is a clerk (a group), not a superuser."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -357,10 +358,18 @@ def test_a_withdrawn_document_is_gone_from_every_pack_version_page_feed_and_sear
 
 def test_cancelled_and_postponed_are_states_the_public_sees(meeting, clerk_client, client):
     publish(clerk_client, meeting)
-    clerk_client.post(reverse("workspace-status", args=[meeting.slug]), {"status": "postponed"})
-    assert b"This meeting has been postponed" in client.get(meeting.get_absolute_url()).content
-    clerk_client.post(reverse("workspace-status", args=[meeting.slug]), {"status": "cancelled"})
-    assert b"This meeting has been cancelled" in client.get(meeting.get_absolute_url()).content
+    clerk_client.post(
+        reverse("workspace-postpone", args=[meeting.slug]),
+        {"reason": "The chair is unwell.", "when": "tbc"},
+    )
+    page = client.get(meeting.get_absolute_url()).content
+    assert b"This meeting has been postponed. The new date is to be confirmed." in page
+    assert b"The chair is unwell." in page
+    clerk_client.post(
+        reverse("workspace-cancel", args=[meeting.slug]), {"reason": "No business to transact."}
+    )
+    page = client.get(meeting.get_absolute_url()).content
+    assert b"This meeting has been cancelled" in page and b"No business to transact." in page
     refused = clerk_client.post(
         reverse("workspace-status", args=[meeting.slug]), {"status": "draft"}, follow=True
     )
@@ -447,7 +456,7 @@ def test_a_summons_the_mail_server_refused_is_recorded_and_sent_again(
         mail.outbox
     )
     page = clerk_client.get(reverse("workspace-summonses", args=[meeting.slug])).content.decode()
-    assert "Not sent: SMTPRecipientsRefused" in page
+    assert re.search(r">Not sent</strong>\s*SMTPRecipientsRefused", page)  # a red tag, then why
     assert "1 summons has not gone" in page
 
     response = clerk_client.post(reverse("workspace-summonses", args=[meeting.slug]), follow=True)
