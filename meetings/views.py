@@ -10,7 +10,7 @@ from itertools import groupby
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -272,13 +272,30 @@ def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A paper as a web page: its headings, lists and tables (read once by the worker), or its
+    plain text until then, ``PAGES_PER_SCREEN`` PDF pages at a time (``?page=``; a number
+    that is not one shows the first screen, one past the end the last)."""
+    from reports.document_text import PAGES_PER_SCREEN, screen_blocks
+
     report = get_object_or_404(
-        Report.objects.visible_to(request.user)
-        .select_related("agenda_item__meeting__committee", "agenda_item__parent")
-        .prefetch_related(Prefetch("pages")),
+        Report.objects.visible_to(request.user).select_related(
+            "agenda_item__meeting__committee", "agenda_item__parent"
+        ),
         pk=pk,
     )
-    return render(request, "meetings/document_detail.html", {"report": report})
+    paginator = Paginator(report.pages.order_by("number"), PAGES_PER_SCREEN)
+    paginator.count = report.page_count  # known; saves counting the rows
+    screen = paginator.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "meetings/document_detail.html",
+        {
+            "report": report,
+            "screen": screen,
+            "screens": paginator.get_elided_page_range(screen.number, on_each_side=1, on_ends=1),
+            "pages": list(screen_blocks(screen.object_list)),
+        },
+    )
 
 
 def accessibility(request: HttpRequest) -> HttpResponse:

@@ -64,6 +64,21 @@ class Report(models.Model):
         help_text="What was taken out of the uploaded file before it was stored, in words "
         "(“2 links that ran a script were removed.”); the file as uploaded is not kept.",
     )
+    text_structure = models.CharField(
+        max_length=10,
+        blank=True,
+        choices=[
+            ("tagged", "From the PDF's tags"),
+            ("layout", "From the PDF's layout"),
+            ("word", "From the Word document"),
+        ],
+        help_text="Where the headings, lists and tables of the document page came from; "
+        "blank until the worker has read them (the page shows the plain text until then).",
+    )
+    text_recognised = models.BooleanField(
+        default=False,
+        help_text="The text was recognised from a scan by OCR (the page says it may hold errors).",
+    )
     uploaded_at = models.DateTimeField(auto_now_add=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -109,6 +124,10 @@ class Report(models.Model):
             ),
             models.CheckConstraint(condition=Q(page_count__gte=1), name="report_has_pages"),
             models.CheckConstraint(
+                condition=Q(text_structure__in=["", "tagged", "layout", "word"]),
+                name="report_text_structure_valid",
+            ),
+            models.CheckConstraint(
                 condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="report_sha256_hex"
             ),
         ]
@@ -136,6 +155,12 @@ class ReportPage(models.Model):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="pages")
     number = models.PositiveIntegerField()
     text = models.TextField(blank=True)
+    blocks = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The page's headings, paragraphs, lists and tables "
+        "(reports.document_text); empty until read, when the page shows the plain text.",
+    )
 
     objects = ReportPageQuerySet.as_manager()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -9,9 +10,10 @@ from django.db import transaction
 
 from meetings.models import AgendaItem
 
+from .document_text import blocks_to_pages, docx_blocks
 from .models import Report, ReportPage, report_upload_to
-from .pdf import inspect_pdf
-from .tasks import analyse_upload
+from .pdf import inspect_pdf, run_limited
+from .tasks import analyse_upload, read_document_text
 
 
 def report_create(
@@ -27,6 +29,7 @@ def report_create(
     refuse_duplicate_in=None,
     pending: bool | None = False,
     replaces: Report | None = None,
+    word_document: bytes | None = None,
 ) -> Report:
     """Check an uploaded PDF, store it with its active content taken out (unchanged when it
     has none; ``removed_content`` says what went) and record it with the text of every page.
@@ -38,10 +41,12 @@ def report_create(
     ``pending=None`` decides under a lock of the meeting, so an upload that crosses the
     agenda's publication is either in it or waits for a supplement, never between the two.
     The file is stored under its hash, so a failure after it is written leaves no record,
-    only a file no record names.
+    only a file no record names. ``word_document``, the .docx a PDF was converted from, gives
+    the document page its headings, lists and tables (the Word file itself is not kept).
     """
     facts = inspect_pdf(data)
     data = facts.data  # scripts, attached files and the like taken out; the upload is not kept
+    word_pages = _word_structure(word_document, facts.page_texts) if word_document else None
     if refuse_duplicate_in is not None:
         same = (
             Report.objects.current()
@@ -75,6 +80,7 @@ def report_create(
             page_count=facts.page_count,
             has_text_layer=facts.has_text_layer,
             removed_content=list(facts.removed),
+            text_structure="word" if word_pages else "",
             uploaded_by=by,
             is_pending=pending,
             replaces=replaces,
@@ -86,9 +92,28 @@ def report_create(
         report.full_clean()
         report.save()
         ReportPage.objects.bulk_create(
-            ReportPage(report=report, number=n, text=text)
+            ReportPage(report=report, number=n, text=text, blocks=word_pages[n - 1])
+            if word_pages
+            else ReportPage(report=report, number=n, text=text)
             for n, text in enumerate(facts.page_texts, start=1)
         )
         # Read where text stands near the page edges now, so the first pack build need not.
         transaction.on_commit(lambda: analyse_upload.enqueue(report.pk), robust=True)
+        # Headings, lists and tables for the document page (and OCR for a scan), in the worker.
+        transaction.on_commit(lambda: read_document_text.enqueue(report.pk), robust=True)
     return report
+
+
+def _word_structure(document: bytes, page_texts: list[str]) -> list[list[dict]] | None:
+    """The Word document's headings, lists and tables, given to the pages of the PDF made of
+    it; None if it cannot be read (the worker then reads them from the PDF)."""
+    try:
+        blocks = run_limited(
+            docx_blocks,
+            document,
+            seconds=settings.PDF_READ_SECONDS,
+            memory_mb=settings.PDF_READ_MEMORY_MB,
+        )
+    except ValidationError:
+        return None
+    return blocks_to_pages(blocks, page_texts) if blocks else None

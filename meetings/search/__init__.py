@@ -33,6 +33,8 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from reports.document_text import document_page_url
+
 from .. import search_index
 from ..models import AgendaItem, Committee, Meeting, MinuteItem, Resolution
 from ..models_search import Passage, audience_of
@@ -159,7 +161,7 @@ def _links(passage: Passage) -> tuple[str, str]:
         return meeting.get_absolute_url() + f"#item-{passage.number}", ""
     if passage.kind == Passage.Kind.REPORT_PAGE:
         return (
-            reverse("document-detail", args=[passage.report_id]) + f"#page-{passage.page}",
+            document_page_url(passage.report_id, passage.page),
             reverse("report-download", args=[passage.report_id]) + f"#page={passage.page}",
         )
     return meeting.get_absolute_url(), ""

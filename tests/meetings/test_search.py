@@ -327,7 +327,8 @@ def test_report_pages_link_to_the_text_page_and_the_pdf_page(client):
     hit = next(h for h in results.hits if h.passage.page == 37)
     assert hit.kind_label == "Report page" and hit.label == "Page 37"
     report_id = hit.passage.report_id
-    assert hit.url == f"/documents/{report_id}/#page-37"
+    # Page 37 is on the second screen of the document page (20 PDF pages a screen).
+    assert hit.url == f"/documents/{report_id}/?page=2#page-37"
     assert hit.pdf_url == f"/documents/{report_id}/download/#page=37"
     document = client.get(hit.url.split("#")[0]).content.decode()
     assert 'id="page-37"' in document
