@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTHON_MIN := 3.12
 
-.PHONY: govuk-frontend docx-deps demo test lint format ci install system-deps browser-deps clean help
+.PHONY: govuk-frontend docx-deps ocr-deps demo test lint format ci install system-deps browser-deps clean help
 
 help:
 	@echo "make demo   - set up everything and serve the portal with demo data on http://127.0.0.1:$(PORT)"
@@ -49,7 +49,7 @@ system-deps:
 	  fi; \
 	fi
 
-demo: install
+demo: install ocr-deps
 	$(BIN)/python manage.py migrate --no-input
 	DEBUG=1 $(BIN)/python manage.py load_demo
 	DEBUG=1 $(BIN)/python manage.py build_packs
@@ -81,7 +81,21 @@ docx-deps:
 	  fi; \
 	fi
 
-test: install browser-deps docx-deps
+# Tesseract with English and Welsh reads scanned papers (OCR in the task worker, with OCRmyPDF
+# from pip; pages are drawn with PDFium, so no Ghostscript). Without it a scan keeps no text
+# (the paper's page says so) and the OCR tests are skipped.
+OCR_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-cym
+ocr-deps:
+	@if ! command -v tesseract >/dev/null || ! tesseract --list-langs 2>/dev/null | grep -qx cym; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing $(OCR_PACKAGES) to read scanned papers (apt-get)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(OCR_PACKAGES) >/dev/null; \
+	  else \
+	    echo "Scanned papers need Tesseract (sudo apt-get install $(OCR_PACKAGES)); their OCR tests will be skipped."; \
+	  fi; \
+	fi
+
+test: install browser-deps docx-deps ocr-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install
