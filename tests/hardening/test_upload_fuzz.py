@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from meetings.models import AgendaItem
 from reports.models import Report
 from tests.conftest import pdf_bytes
+from tests.hardening.active_pdfs import KINDS, active_left, make
 
 pytestmark = pytest.mark.django_db
 
@@ -131,3 +132,117 @@ def test_random_bytes_named_pdf_are_refused_as_not_a_pdf(upload):
 def test_a_truncated_pdf_is_refused_as_damaged(upload):
     response = upload("agenda.pdf", GOOD[: len(GOOD) // 3])
     assert "damaged" in response.content.decode()
+
+
+# Structure-aware: actions and annotations put into a valid paper where readers look for them.
+
+ACTION_TYPES = [
+    "JavaScript", "Launch", "GoToR", "GoToE", "SubmitForm", "ImportData", "ResetForm",
+    "Rendition", "Movie", "Sound", "Hide", "Named", "SetOCGState", "Trans", "URI", "GoTo",
+    "RichMediaExecute", "Thread", "NoSuchAction",
+]  # fmt: skip
+URIS = [
+    "javascript:app.alert(1)", " JavaScript:void(0)", "file:///etc/passwd", "\\\\host\\share\\x",
+    "data:text/html,<script>", "https://www.coventry.gov.uk/", "mailto:clerk@coventry.gov.uk",
+    "vbscript:msgbox", "report.pdf",
+]  # fmt: skip
+PLACES = ["open", "catalog_aa", "page_aa", "link", "widget", "bookmark", "names", "stray"]
+
+actions = st.recursive(
+    st.fixed_dictionaries(
+        {
+            "S": st.sampled_from(ACTION_TYPES),
+            "JS": st.none() | st.just("app.alert(1)"),
+            "URI": st.sampled_from(URIS),
+            "N": st.sampled_from(["NextPage", "Print", "SaveAs", "FirstPage"]),
+        }
+    ),
+    lambda inner: st.fixed_dictionaries(
+        {
+            "S": st.sampled_from(ACTION_TYPES),
+            "JS": st.none() | st.just("this.print()"),
+            "URI": st.sampled_from(URIS),
+            "N": st.just("NextPage"),
+            "Next": st.lists(inner, min_size=1, max_size=3),
+        }
+    ),
+    max_leaves=6,
+)
+
+
+def _action(pdf, spec: dict):
+    import pikepdf
+
+    action = pikepdf.Dictionary(S=pikepdf.Name("/" + spec["S"]))
+    if spec["S"] == "URI":
+        action.URI = pikepdf.String(spec["URI"])
+    if spec["S"] == "Named":
+        action.N = pikepdf.Name("/" + spec["N"])
+    if spec["S"] == "GoTo":
+        action.D = [pdf.pages[-1].obj, pikepdf.Name.Fit]
+    if spec["JS"]:
+        action.JS = pikepdf.String(spec["JS"])
+    if spec.get("Next"):
+        action.Next = pikepdf.Array([_action(pdf, n) for n in spec["Next"]])
+    return pdf.make_indirect(action)
+
+
+def _insert(data: bytes, inserts: list[tuple[str, dict]]) -> bytes:
+    import io
+
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        page = pdf.pages[0].obj
+        for place, spec in inserts:
+            action = _action(pdf, spec)
+            if place == "open":
+                pdf.Root.OpenAction = action
+            elif place == "catalog_aa":
+                pdf.Root.AA = pikepdf.Dictionary(WC=action)
+            elif place == "page_aa":
+                page.AA = pikepdf.Dictionary(O=action)
+            elif place in ("link", "widget"):
+                annot = pikepdf.Dictionary(
+                    Type=pikepdf.Name.Annot, Rect=[10, 10, 50, 50], A=action,
+                    Subtype=pikepdf.Name.Link if place == "link" else pikepdf.Name.Widget,
+                )  # fmt: skip
+                if place == "widget":
+                    annot.FT, annot.AA = pikepdf.Name.Btn, pikepdf.Dictionary(U=action)
+                page.Annots = pikepdf.Array([*page.get("/Annots", []), pdf.make_indirect(annot)])
+            elif place == "bookmark":
+                with pdf.open_outline() as outline:
+                    outline.root.append(pikepdf.OutlineItem("Item", 0))
+                pdf.Root.Outlines.First.A = action
+            elif place == "names":
+                pdf.Root.Names = pikepdf.Dictionary(
+                    JavaScript=pikepdf.Dictionary(Names=[pikepdf.String("x"), action])
+                )
+            else:  # somewhere no reader looks for an action
+                page.PieceInfo = pikepdf.Dictionary(Anything=action)
+        out = io.BytesIO()
+        pdf.save(out)
+    return out.getvalue()
+
+
+@FUZZ
+@given(inserts=st.lists(st.tuples(st.sampled_from(PLACES), actions), min_size=1, max_size=4))
+def test_actions_put_anywhere_are_taken_out(upload, inserts):
+    data = _insert(GOOD, inserts)
+    response = upload("crafted.pdf", data, title="Crafted")
+    # Whatever was put in, and wherever, the paper is accepted with it taken out.
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    report = Report.objects.latest("pk")
+    assert active_left(report.file.open("rb").read()) == []
+    report.delete()  # the next example may be the same file
+
+
+@FUZZ
+@given(kinds=st.sets(st.sampled_from(sorted(KINDS)), min_size=1))
+def test_every_combination_of_the_corpus_is_stored_neutralised(upload, kinds):
+    response = upload("combined.pdf", make(*sorted(kinds)), title="Combined")
+    assert response.status_code == 302
+    report = Report.objects.latest("pk")
+    assert report.removed_content
+    assert active_left(report.file.open("rb").read()) == []
+    report.delete()
