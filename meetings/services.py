@@ -352,7 +352,7 @@ def minutes_start(*, meeting: Meeting, by: User) -> Minutes:
             minutes=minutes,
             person=m.person,
             group=Attendance.Group.BOARD_MEMBER,
-            capacity=m.organisation,
+            capacity=m.organisation or m.person.job_title,
             is_chair=m.role == Membership.Role.CHAIR,
             position=n,
         )
@@ -380,11 +380,17 @@ def minute_item_save(
     *, item: MinuteItem, narrative: str, resolutions: list[str], by: User
 ) -> MinuteItem:
     """Save a minute's narrative and its resolutions: one resolution is printed "RESOLVED that
-    ...", several are numbered (1), (2) ..."""
+    ...", several are numbered (1), (2) ... Saving what is already there writes nothing (the
+    minutes screen saves a draft every few seconds); approved minutes are the agreed record and
+    are never changed."""
+    if item.minutes.status == Minutes.Status.APPROVED:
+        raise ValidationError("These minutes were agreed as a true record: they cannot be changed.")
     before = {
         "narrative": item.narrative,
-        "resolutions": list(item.resolutions.values_list("text", flat=True)),
+        "resolutions": list(item.resolutions.order_by("position").values_list("text", flat=True)),
     }
+    if before == {"narrative": narrative, "resolutions": list(resolutions)}:
+        return item
     fields = ["narrative"]
     if narrative != item.narrative and item.narrative_html:
         # An imported minute shows its HTML until the clerk rewrites it: then the words written.
@@ -403,6 +409,56 @@ def minute_item_save(
         before=before, after={"narrative": narrative, "resolutions": resolutions},
     )  # fmt: skip
     return item
+
+
+ATTENDANCE_GROUPS = {choice for choice, _ in Attendance.Group.choices}
+
+
+@transaction.atomic
+def minutes_attendance_save(*, minutes: Minutes, lines: list[dict], by: User) -> Minutes:
+    """Replace the minutes' attendance with ``lines``, in the order given: dicts with
+    ``person``, ``group`` and optionally ``capacity``, ``directorate``, ``is_chair``. Someone
+    is listed once; at least one person was present, or there was no meeting to minute."""
+    if minutes.status == Minutes.Status.APPROVED:
+        raise ValidationError("These minutes were agreed as a true record: they cannot be changed.")
+    seen: set[int] = set()
+    for line in lines:
+        if line["group"] not in ATTENDANCE_GROUPS:
+            raise ValidationError(f"{line['person']} is listed as {line['group']!r}, not a group.")
+        if line["person"].pk in seen:
+            raise ValidationError(f"{line['person']} is listed twice: list each person once.")
+        seen.add(line["person"].pk)
+    if not any(line["group"] != Attendance.Group.APOLOGIES for line in lines):
+        raise ValidationError("Mark at least one person present: the minutes say who was there.")
+
+    def rows() -> list[dict]:
+        return [
+            {"person": a.person_id, "group": a.group, "capacity": a.capacity,
+             "directorate": a.directorate, "is_chair": a.is_chair}
+            for a in minutes.attendance.order_by("position", "pk")
+        ]  # fmt: skip
+
+    before = rows()
+    minutes.attendance.all().delete()
+    Attendance.objects.bulk_create(
+        Attendance(
+            minutes=minutes,
+            person=line["person"],
+            group=line["group"],
+            capacity=line.get("capacity") or "",
+            directorate=line.get("directorate") or "",
+            is_chair=bool(line.get("is_chair")),
+            position=position,
+        )
+        for position, line in enumerate(lines, start=1)
+    )
+    after = rows()
+    if after != before:
+        audit_record(
+            user=by, action="minutes.attendance", obj=minutes, meeting=minutes.meeting,
+            before=before, after=after,
+        )  # fmt: skip
+    return minutes
 
 
 @transaction.atomic

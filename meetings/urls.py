@@ -1,7 +1,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from . import api, theme, views, workspace, workspace_publish
+from . import api, theme, views, workspace, workspace_minutes, workspace_publish
 from .feeds import PapersFeed
 from .sitemaps import SITEMAPS
 
@@ -82,6 +82,8 @@ urlpatterns = [
     path(
         "workspace/documents/<int:pk>/withdraw/",
         workspace_publish.withdraw,
+        name="workspace-withdraw",
+    ),
     path(
         "workspace/meetings/<slug:slug>/cancel/",
         workspace_publish.cancel,
@@ -92,20 +94,34 @@ urlpatterns = [
         workspace_publish.postpone,
         name="workspace-postpone",
     ),
-        name="workspace-withdraw",
+    path(
+        "workspace/meetings/<slug:slug>/minutes/",
+        workspace_minutes.minutes_edit,
+        name="workspace-minutes",
     ),
     path(
-        "workspace/meetings/<slug:slug>/minutes/", workspace.minutes_edit, name="workspace-minutes"
+        "workspace/meetings/<slug:slug>/minutes/attendance/",
+        workspace_minutes.minutes_attendance,
+        name="workspace-minutes-attendance",
     ),
     path(
         "workspace/meetings/<slug:slug>/minutes/publish/",
-        workspace.minutes_publish,
+        workspace_minutes.minutes_publish,
         name="workspace-minutes-publish",
     ),
     path(
         "workspace/meetings/<slug:slug>/minutes/approve/",
-        workspace.minutes_approve,
+        workspace_minutes.minutes_approve,
         name="workspace-minutes-approve",
     ),
-    path("workspace/minutes/<int:pk>/", workspace.minute_item_edit, name="workspace-minute-item"),
+    path(
+        "workspace/minutes/<int:pk>/",
+        workspace_minutes.minute_item_edit,
+        name="workspace-minute-item",
+    ),
+    path(
+        "workspace/minutes/<int:pk>/autosave/",
+        workspace_minutes.minute_item_autosave,
+        name="workspace-minute-autosave",
+    ),
 ]

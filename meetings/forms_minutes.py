@@ -1,0 +1,211 @@
+"""Forms of the minutes screen: attendance as one list of the committee's members (present,
+apologies or absent) with the substitutes, other representatives and officers who came; a
+minute with its resolutions; the meeting that approved the minutes. Each says what is wrong in
+words a clerk uses."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+
+from .govuk import GovukFormMixin
+from .models import Attendance, Meeting, Membership, Minutes, Person
+
+PRESENT, APOLOGIES, ABSENT = "present", "apologies", "absent"
+MEMBER_CHOICES = [(PRESENT, "Present"), (APOLOGIES, "Apologies"), (ABSENT, "Absent")]
+OTHER_GROUPS = [
+    (Attendance.Group.BOARD_MEMBER, "Board member or substitute"),
+    (Attendance.Group.OTHER_REPRESENTATIVE, "Other representative"),
+    (Attendance.Group.OFFICER, "Officer"),
+]
+NARRATIVE_MAX = 50_000
+RESOLUTION_MAX = 2_000
+
+
+def capacity_of(person: Person, membership: Membership | None = None) -> str:
+    """What the minutes print after a name unless the clerk says otherwise."""
+    return (
+        (membership.organisation if membership else "") or person.organisation or (person.job_title)
+    )
+
+
+class AttendanceForm(GovukFormMixin, forms.Form):
+    """One radio group a member of the committee: present, apologies or absent."""
+
+    def __init__(self, *args, memberships: list[Membership], current: dict[int, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.memberships = memberships
+        for membership in memberships:
+            person = membership.person
+            label = person.display_name
+            if membership.role == Membership.Role.CHAIR:
+                label += " (Chair)"
+            field = forms.ChoiceField(
+                label=label,
+                choices=MEMBER_CHOICES,
+                widget=forms.RadioSelect(attrs={"class": "govuk-radios__input"}),
+                initial=current.get(person.pk),
+                help_text=capacity_of(person, membership),
+                error_messages={
+                    "required": f"Say whether {person.display_name} was present, sent "
+                    "apologies or was absent"
+                },
+            )
+            self.fields[f"member_{person.pk}"] = field
+
+    def member_rows(self):
+        """(membership, bound field) in the committee's order."""
+        return [(m, self[f"member_{m.person.pk}"]) for m in self.memberships]
+
+
+class OtherAttendeeForm(GovukFormMixin, forms.Form):
+    """Someone at the meeting who is not a member of the committee."""
+
+    person = forms.ModelChoiceField(
+        queryset=Person.objects.none(),
+        required=False,
+        label="Name",
+        empty_label="Choose a person (or leave empty)",
+        help_text="Leave empty to take someone off the list.",
+    )
+    group = forms.ChoiceField(
+        label="Attended as",
+        choices=OTHER_GROUPS,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    capacity = forms.CharField(
+        label="Printed after the name",
+        required=False,
+        max_length=200,
+        help_text="Leave empty for their organisation, e.g. “Coventry and Rugby CCG”.",
+    )
+    directorate = forms.CharField(
+        label="Directorate (officers)",
+        required=False,
+        max_length=100,
+        help_text="Officers are listed by directorate, e.g. “People”.",
+    )
+
+    def __init__(self, *args, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if people is not None:
+            self.fields["person"].queryset = people
+        self.fields["person"].label_from_instance = person_label
+
+    def clean(self):
+        data = super().clean()
+        person = data.get("person")
+        if person and not data.get("group"):
+            self.add_error(
+                "group",
+                f"Say whether {person.display_name} attended as a board member or substitute, "
+                "another representative or an officer",
+            )
+        return data
+
+
+def person_label(person: Person) -> str:
+    """Surname first, so a clerk finds a name by typing it."""
+    name = f"{person.surname}, {person.forenames or person.honorific}".rstrip(", ")
+    where = person.organisation or person.job_title
+    return f"{name} ({where})" if where else name
+
+
+class BaseOthersFormSet(forms.BaseFormSet):
+    def __init__(self, *args, people=None, **kwargs):
+        self.people = people
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "people": self.people}
+
+    @property
+    def empty_form(self):
+        form = self.form(
+            auto_id=self.auto_id,
+            prefix=self.add_prefix("__prefix__"),
+            empty_permitted=True,
+            use_required_attribute=False,
+            people=self.people,
+            renderer=self.renderer,
+        )
+        self.add_fields(form, None)
+        return form
+
+
+OthersFormSet = forms.formset_factory(
+    OtherAttendeeForm, formset=BaseOthersFormSet, extra=3, max_num=200, absolute_max=200
+)
+
+
+class MinuteItemForm(GovukFormMixin, forms.Form):
+    """A minute: its words, and its resolutions one a box ("resolution_1", "resolution_2" ...,
+    as many as the page sends, so a box added by the page's script needs no server)."""
+
+    narrative = forms.CharField(
+        label="Minute",
+        required=False,
+        max_length=NARRATIVE_MAX,
+        widget=forms.Textarea(attrs={"rows": 14, "spellcheck": "true"}),
+        help_text="Paragraphs separated by a blank line; a line starting “- ” is a bullet point.",
+    )
+
+    def __init__(self, *args, resolutions: list[str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        resolutions = list(resolutions or [])
+        sent = [
+            int(match.group(1))
+            for key in (self.data or {})
+            if (match := re.fullmatch(r"resolution_(\d{1,3})", key))
+        ]
+        count = max([len(resolutions) + 1, *sent]) if self.is_bound else len(resolutions) + 1
+        for n in range(1, count + 1):
+            self.fields[f"resolution_{n}"] = forms.CharField(
+                label=f"Resolution {n}",
+                required=False,
+                max_length=RESOLUTION_MAX,
+                initial=resolutions[n - 1] if n <= len(resolutions) else "",
+                widget=forms.Textarea(attrs={"rows": 3, "class": "govuk-textarea"}),
+                error_messages={
+                    "max_length": f"Resolution {n} must be {RESOLUTION_MAX:,} characters or "
+                    "fewer: split it into two resolutions"
+                },
+            )
+        self.fields["narrative"].error_messages["max_length"] = (
+            f"The minute must be {NARRATIVE_MAX:,} characters or fewer"
+        )
+
+    def resolution_fields(self):
+        return [self[name] for name in self.fields if name.startswith("resolution_")]
+
+    def clean(self):
+        data = super().clean()
+        data["resolutions"] = [
+            " ".join(str(data.get(name) or "").split())
+            for name in self.fields
+            if name.startswith("resolution_") and str(data.get(name) or "").strip()
+        ]
+        return data
+
+    def values(self) -> dict:
+        return {
+            "narrative": self.cleaned_data["narrative"].replace("\r\n", "\n").strip(),
+            "resolutions": self.cleaned_data["resolutions"],
+        }
+
+
+class ApproveForm(GovukFormMixin, forms.Form):
+    at = forms.ModelChoiceField(
+        queryset=Meeting.objects.none(),
+        label="Agreed as a true record at the meeting of",
+        empty_label="Choose the meeting",
+        error_messages={"required": "Choose the later meeting that agreed the minutes"},
+    )
+
+    def __init__(self, *args, minutes: Minutes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["at"].queryset = Meeting.objects.filter(
+            committee=minutes.meeting.committee, start__gt=minutes.meeting.start
+        ).order_by("start")

@@ -1,0 +1,348 @@
+"""The minutes screen: start the minutes, record who attended (one list of the committee's
+members, present, apologies or absent, then the substitutes, representatives and officers who
+came), write one minute after another beside its agenda text and papers, publish and approve.
+Each view is thin: every write is a function of ``meetings.services`` with an audit entry."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, Q
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from reports.models import Report, ReportPage
+
+from . import services
+from .forms_minutes import (
+    ABSENT,
+    APOLOGIES,
+    PRESENT,
+    ApproveForm,
+    AttendanceForm,
+    MinuteItemForm,
+    OthersFormSet,
+    capacity_of,
+)
+from .minutes_layout import attendance_groups
+from .models import AgendaItem, Attendance, Meeting, MinuteItem, Minutes, Person
+from .workspace import _meeting, clerk_required
+
+FIRST_LINES = 300  # characters of a paper's first page shown beside the minute
+
+
+def _minutes(meeting: Meeting) -> Minutes:
+    return get_object_or_404(Minutes.objects.select_related("approved_at"), meeting=meeting)
+
+
+def _overview(request: HttpRequest, meeting: Meeting, minutes: Minutes, approve_form=None):
+    attendance = list(minutes.attendance.select_related("person"))
+    groups = attendance_groups(attendance)
+    return render(
+        request,
+        "workspace/minutes.html",
+        {
+            "meeting": meeting,
+            "minutes": minutes,
+            "present": [a for a in attendance if a.group != Attendance.Group.APOLOGIES],
+            "apologies": groups.apologies,
+            "items": minutes.items.visible_to(request.user)
+            .order_by("position")
+            .prefetch_related("resolutions")
+            .select_related("agenda_item__parent"),
+            "approve_form": approve_form or ApproveForm(minutes=minutes),
+        },
+    )
+
+
+@clerk_required
+def minutes_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    """The minutes of a meeting at a glance, or the button that starts them."""
+    meeting = _meeting(request, slug)
+    minutes = Minutes.objects.filter(meeting=meeting).select_related("approved_at").first()
+    if minutes is None:
+        if request.method == "POST":
+            services.minutes_start(meeting=meeting, by=request.user)
+            messages.success(
+                request,
+                "Draft minutes started from the agenda and the membership. "
+                "Record who attended, then write each minute.",
+            )
+            return redirect("workspace-minutes-attendance", slug=meeting.slug)
+        return render(request, "workspace/minutes.html", {"meeting": meeting, "minutes": None})
+    if request.method == "POST":
+        return redirect("workspace-minutes", slug=meeting.slug)
+    return _overview(request, meeting, minutes)
+
+
+def _memberships(meeting: Meeting):
+    on = timezone.localtime(meeting.start).date()
+    return [
+        m
+        for m in meeting.committee.memberships.select_related("person").order_by("position", "pk")
+        if m.is_current(on)
+    ]
+
+
+@clerk_required
+def minutes_attendance(request: HttpRequest, slug: str) -> HttpResponse:
+    meeting = _meeting(request, slug)
+    minutes = _minutes(meeting)
+    memberships = _memberships(meeting)
+    member_ids = {m.person_id for m in memberships}
+    rows = {a.person_id: a for a in minutes.attendance.select_related("person")}
+    current = {
+        m.person_id: (
+            ABSENT
+            if m.person_id not in rows
+            else APOLOGIES
+            if rows[m.person_id].group == Attendance.Group.APOLOGIES
+            else PRESENT
+        )
+        for m in memberships
+    }
+    others_initial = [
+        {"person": a.person, "group": a.group, "capacity": a.capacity, "directorate": a.directorate}
+        for a in sorted(rows.values(), key=lambda a: (a.position, a.pk))
+        if a.person_id not in member_ids and a.group != Attendance.Group.APOLOGIES
+    ]
+    people = Person.objects.exclude(pk__in=member_ids).order_by("surname", "forenames", "pk")
+    data = request.POST if request.method == "POST" else None
+    form = AttendanceForm(data, memberships=memberships, current=current)
+    others = OthersFormSet(data, initial=others_initial, prefix="others", people=people)
+    if data is not None and form.is_valid() and others.is_valid():
+        lines = _attendance_lines(form, others, memberships, rows)
+        try:
+            services.minutes_attendance_save(minutes=minutes, lines=lines, by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            present = sum(1 for line in lines if line["group"] != Attendance.Group.APOLOGIES)
+            apologies = len(lines) - present
+            saved = (
+                f"Attendance saved: {present} present, {apologies} "
+                f"{'apology' if apologies == 1 else 'apologies'}."
+            )
+            action = request.POST.get("action")
+            if action == "more":
+                # Not a success banner, which would take the focus: the clerk goes on typing
+                # in the first empty row.
+                messages.info(request, f"{saved} Add the next people below.")
+                return redirect(
+                    reverse("workspace-minutes-attendance", args=[slug]) + "#others-new"
+                )
+            messages.success(request, saved)
+            first = minutes.items.visible_to(request.user).order_by("position").first()
+            if action == "continue" and first:
+                return redirect("workspace-minute-item", pk=first.pk)
+            return redirect("workspace-minutes", slug=slug)
+    return render(
+        request,
+        "workspace/minutes_attendance.html",
+        {"meeting": meeting, "minutes": minutes, "form": form, "others": others},
+    )
+
+
+def _attendance_lines(form, others, memberships, rows) -> list[dict]:
+    """The attendance in the order the minutes print it: members present, the others who came
+    (board members and substitutes, representatives, officers), then apologies."""
+    present, apologies = [], []
+    for membership in memberships:
+        person = membership.person
+        choice = form.cleaned_data[f"member_{person.pk}"]
+        row = rows.get(person.pk)
+        line = {
+            "person": person,
+            "capacity": row.capacity if row else capacity_of(person, membership),
+            "is_chair": row.is_chair if row else membership.role == membership.Role.CHAIR,
+        }
+        if choice == PRESENT:
+            keep = row and row.group != Attendance.Group.APOLOGIES
+            present.append({**line, "group": row.group if keep else Attendance.Group.BOARD_MEMBER})
+        elif choice == APOLOGIES:
+            apologies.append({**line, "group": Attendance.Group.APOLOGIES, "is_chair": False})
+    order = [group for group, _ in Attendance.Group.choices]
+    came = [
+        {
+            "person": f.cleaned_data["person"],
+            "group": f.cleaned_data["group"],
+            "capacity": f.cleaned_data["capacity"].strip()
+            or (
+                ""
+                if f.cleaned_data["group"] == Attendance.Group.OFFICER
+                else capacity_of(f.cleaned_data["person"])
+            ),
+            "directorate": f.cleaned_data["directorate"].strip(),
+        }
+        for f in others.forms
+        if f.cleaned_data.get("person")
+    ]
+    came.sort(key=lambda line: order.index(line["group"]))
+    return present + came + apologies
+
+
+def _minute(request: HttpRequest, pk: int) -> MinuteItem:
+    return get_object_or_404(
+        MinuteItem.objects.visible_to(request.user).select_related(
+            "minutes__meeting__committee", "minutes__approved_at", "agenda_item__parent"
+        ),
+        pk=pk,
+    )
+
+
+def _agenda_beside(item: MinuteItem) -> dict:
+    """What the minute records: its agenda item's words, sub-items and papers (the first lines
+    of each), as the clerk reads them while writing."""
+    agenda_item = item.agenda_item
+    if agenda_item is None:
+        return {"agenda_item": None}
+    papers = (
+        Report.objects.filter(
+            Q(agenda_item=agenda_item) | Q(agenda_item__parent=agenda_item),
+            withdrawn_at__isnull=True,
+            superseded_at__isnull=True,
+        )
+        .select_related("agenda_item")
+        .prefetch_related(
+            Prefetch("pages", ReportPage.objects.filter(number=1), to_attr="first_pages")
+        )
+        .order_by("agenda_item__position", "position", "pk")
+    )
+    for paper in papers:
+        text = " ".join(paper.first_pages[0].text.split()) if paper.first_pages else ""
+        paper.first_lines = text[:FIRST_LINES] + ("…" if len(text) > FIRST_LINES else "")
+    return {
+        "agenda_item": agenda_item,
+        "sub_items": AgendaItem.objects.filter(parent=agenda_item).order_by("position"),
+        "papers": papers,
+    }
+
+
+def _neighbours(request: HttpRequest, item: MinuteItem) -> tuple[int | None, int | None, int, int]:
+    """The previous and next minutes' ids, this minute's place and how many there are."""
+    ids = list(
+        MinuteItem.objects.visible_to(request.user)
+        .filter(minutes=item.minutes)
+        .order_by("position", "pk")
+        .values_list("pk", flat=True)
+    )
+    index = ids.index(item.pk)
+    previous = ids[index - 1] if index > 0 else None
+    following = ids[index + 1] if index + 1 < len(ids) else None
+    return previous, following, index + 1, len(ids)
+
+
+@clerk_required
+def minute_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _minute(request, pk)
+    resolutions = list(item.resolutions.order_by("position").values_list("text", flat=True))
+    form = MinuteItemForm(
+        request.POST if request.method == "POST" else None,
+        resolutions=resolutions,
+        initial={"narrative": item.narrative},
+    )
+    previous, following, place, total = _neighbours(request, item)
+    meeting = item.minutes.meeting
+    if request.method == "POST" and form.is_valid():
+        values = form.values()
+        try:
+            services.minute_item_save(item=item, by=request.user, **values)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            action = request.POST.get("action")
+            here = reverse("workspace-minute-item", args=[item.pk])
+            if action == "add-resolution":
+                messages.success(request, f"Minute {item.number} saved. Write the next resolution.")
+                return redirect(f"{here}#id_resolution_{len(values['resolutions']) + 1}")
+            if action == "next" and not following:
+                messages.success(
+                    request,
+                    f"Minute {item.number} saved. That was the last minute: check them, then "
+                    "publish.",
+                )
+                return redirect("workspace-minutes", slug=meeting.slug)
+            messages.success(request, f"Minute {item.number} saved.")
+            if action == "next":
+                return redirect("workspace-minute-item", pk=following)
+            if action == "back":
+                if previous:
+                    return redirect("workspace-minute-item", pk=previous)
+                return redirect("workspace-minutes-attendance", slug=meeting.slug)
+            if action == "save":
+                return redirect(here)
+            return redirect(reverse("workspace-minutes", args=[meeting.slug]) + f"#minute-{pk}")
+    narrative = form["narrative"].value() or ""
+    return render(
+        request,
+        "workspace/minute_item.html",
+        {
+            "item": item,
+            "meeting": meeting,
+            "minutes": item.minutes,
+            "form": form,
+            "words": len(str(narrative).split()),
+            "previous": previous,
+            "following": following,
+            "place": place,
+            "total": total,
+            "autosave": not item.minutes.is_published
+            and item.minutes.status == Minutes.Status.DRAFT,
+            **_agenda_beside(item),
+        },
+    )
+
+
+@clerk_required
+@require_POST
+def minute_item_autosave(request: HttpRequest, pk: int) -> JsonResponse:
+    """The page's script saves the minute as the clerk writes, through the same service; a
+    minute of published minutes is saved only when the clerk says so (the public reads it)."""
+    item = _minute(request, pk)
+    if item.minutes.is_published or item.minutes.status != Minutes.Status.DRAFT:
+        return JsonResponse(
+            {
+                "message": "Not saved automatically: these minutes are published. Press a Save "
+                "button to change them."
+            },
+            status=409,
+        )
+    resolutions = list(item.resolutions.order_by("position").values_list("text", flat=True))
+    form = MinuteItemForm(request.POST, resolutions=resolutions)
+    if not form.is_valid():
+        first = next(iter(form.errors.values()))[0]
+        return JsonResponse({"message": f"Not saved: {first}"}, status=400)
+    try:
+        services.minute_item_save(item=item, by=request.user, **form.values())
+    except ValidationError as error:
+        return JsonResponse({"message": f"Not saved: {' '.join(error.messages)}"}, status=409)
+    return JsonResponse({"message": f"Saved at {timezone.localtime():%H:%M}"})
+
+
+@clerk_required
+@require_POST
+def minutes_publish(request: HttpRequest, slug: str) -> HttpResponse:
+    minutes = _minutes(_meeting(request, slug))
+    services.minutes_publish(minutes=minutes, by=request.user)
+    messages.success(request, "Minutes published. Until they are approved they are marked draft.")
+    return redirect("workspace-minutes", slug=slug)
+
+
+@clerk_required
+@require_POST
+def minutes_approve(request: HttpRequest, slug: str) -> HttpResponse:
+    meeting = _meeting(request, slug)
+    minutes = _minutes(meeting)
+    form = ApproveForm(request.POST, minutes=minutes)
+    if form.is_valid():
+        try:
+            services.minutes_approve(minutes=minutes, at=form.cleaned_data["at"], by=request.user)
+        except ValidationError as error:
+            form.add_error("at", error)
+        else:
+            messages.success(request, "Minutes marked as approved; the two meetings now link.")
+            return redirect("workspace-minutes", slug=slug)
+    return _overview(request, meeting, minutes, approve_form=form)
