@@ -12,7 +12,7 @@ urlpatterns = [
     path("sign-in/code/", account_views.verify, name="two-factor"),
     path("sign-in/set-up-code/", account_views.setup, name="two-factor-setup"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("password-reset/", account_views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "password-reset/sent/",
         auth_views.PasswordResetDoneView.as_view(),

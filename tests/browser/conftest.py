@@ -153,7 +153,10 @@ def page_for(browser, portal_url, db):
                 page.wait_for_url(f"{portal_url}/sign-in/code/**")
                 page.fill("#id_code", sign_in_code(f"demo-{role}"))
                 page.click("main button[type=submit]")
-            page.wait_for_url(f"{portal_url}/")
+                # With no page to return to, a clerk or admin lands in the workspace.
+                page.wait_for_url(f"{portal_url}/workspace/")
+            else:
+                page.wait_for_url(f"{portal_url}/")
         return page
 
     yield make
