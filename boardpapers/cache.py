@@ -44,7 +44,12 @@ CACHE_ALIAS = "default"
 GENERATION_KEY = "page-cache:generation"
 WATCHED_APPS = {"meetings", "reports"}
 # Rows no public page shows: writing them must not empty the cache.
-IGNORED_MODELS = {"reports.downloadlog", "reports.uploadlayout"}
+IGNORED_MODELS = {
+    "reports.downloadlog",
+    "reports.uploadlayout",
+    # A member opening "My meetings" (meetings/member.py) changes no public page.
+    "meetings.mymeetingsvisit",
+}
 BYPASS_COOKIES = {"messages"}  # and settings.SESSION_COOKIE_NAME
 NEVER_CACHED_PATHS = ("/staff/", "/workspace/", "/sign-in/", "/sign-out/", "/password-reset/")
 ALLOWED_VARY = {"cookie", "accept-encoding"}

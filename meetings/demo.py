@@ -445,8 +445,21 @@ def ensure_demo_accounts() -> list[tuple[str, str, str]]:
             from boardpapers.accounts.twofactor import device_set_secret
 
             device_set_secret(user=user, secret=DEMO_TOTP_SECRETS[username])
+        if role == roles.MEMBER:
+            _link_demo_member(user)
         lines.append((role, username, password))
     return lines
+
+
+def _link_demo_member(user) -> None:
+    """The demo member is the first councillor by surname (Councillor Caan), who sits on both
+    the board and the scrutiny board, so "My meetings" lists both committees' meetings."""
+    person = Person.objects.filter(honorific="Councillor").order_by("surname", "pk").first()
+    if person is None or person.user_id == user.pk:
+        return
+    Person.objects.filter(user=user).update(user=None)
+    person.user = user
+    person.save(update_fields=["user"])
 
 
 @transaction.atomic

@@ -1,7 +1,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from . import api, theme, views, workspace, workspace_minutes, workspace_publish
+from . import api, member, theme, views, workspace, workspace_minutes, workspace_publish
 from .feeds import PapersFeed
 from .sitemaps import SITEMAPS
 
@@ -21,6 +21,7 @@ urlpatterns = [
     path("people/<slug:slug>/", views.person_detail, name="person-detail"),
     path("documents/<int:pk>/", views.document_detail, name="document-detail"),
     path("accessibility/", views.accessibility, name="accessibility"),
+    path("my-meetings/", member.my_meetings, name="my-meetings"),
     path("search/", views.search, name="search"),
     path("feeds/papers/", PapersFeed(), name="papers-feed"),
     path(

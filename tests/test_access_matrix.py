@@ -186,6 +186,13 @@ ROUTES: dict[str, list[Case]] = {
         lambda w: [MinuteItem.objects.filter(minutes__meeting=w.minutes_meeting).first().pk],
     ),
     "accessibility": public("accessibility"),
+    # A signed-in person's own meetings; the public are asked to sign in.
+    "my-meetings": [
+        Case(
+            lambda w: reverse("my-meetings"),
+            {"anonymous": 302, "member": 200, "clerk": 200, "admin": 200},
+        )
+    ],
     "password_reset": public("password_reset"),
     "password_reset_done": public("password_reset_done"),
     "password_reset_complete": public("password_reset_complete"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -84,6 +85,15 @@ class Person(models.Model):
     organisation = models.CharField(max_length=200, blank=True)
     email = models.EmailField(blank=True)
     telephone = models.CharField(max_length=40, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+        help_text="The portal account this person signs in with: their 'My meetings' page "
+        "lists the meetings of the committees they sit on.",
+    )
 
     class Meta:
         ordering = ["surname", "forenames"]
@@ -187,3 +197,25 @@ class Membership(models.Model):
         return (self.start_date is None or self.start_date <= on) and (
             self.end_date is None or self.end_date >= on
         )
+
+
+class MyMeetingsVisit(models.Model):
+    """When a signed-in person last opened "My meetings", and what it listed then: the next
+    visit marks as new whatever they may see now that was not listed (a paper, a supplement,
+    minutes published or approved, a meeting published, cancelled or postponed)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="my_meetings_visit"
+    )
+    visited_at = models.DateTimeField()
+    seen = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="What the page listed, as keys such as 'paper:12' and 'minutes:3:approved'.",
+    )
+
+    class Meta:
+        verbose_name = "visit to My meetings"
+
+    def __str__(self) -> str:
+        return f"{self.user} opened My meetings at {self.visited_at:%Y-%m-%d %H:%M}"
