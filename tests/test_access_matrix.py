@@ -185,6 +185,19 @@ ROUTES: dict[str, list[Case]] = {
         "workspace-minute-item",
         lambda w: [MinuteItem.objects.filter(minutes__meeting=w.minutes_meeting).first().pk],
     ),
+    "workspace-minutes-attendance": workspace(
+        "workspace-minutes-attendance", lambda w: [w.minutes_meeting.slug]
+    )
+    + workspace(
+        "workspace-minutes-attendance",
+        lambda w: [w.seed.slug],
+        {**WORKSPACE, "clerk": 404, "admin": 404},
+    ),
+    "workspace-minute-autosave": workspace(
+        "workspace-minute-autosave",
+        lambda w: [MinuteItem.objects.filter(minutes__meeting=w.minutes_meeting).first().pk],
+        {**WORKSPACE, "clerk": 405, "admin": 405},
+    ),
     "accessibility": public("accessibility"),
     # A signed-in person's own meetings; the public are asked to sign in.
     "my-meetings": [

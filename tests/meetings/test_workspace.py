@@ -204,7 +204,8 @@ def test_the_clerk_records_minutes_publishes_them_as_draft_and_approves_them(
     item = minutes.items.get(number="1")
     clerk_client.post(reverse("workspace-minute-item", args=[item.pk]), {
         "narrative": "The Chair welcomed members.\n\n- Apologies were noted",
-        "resolutions": "The report be noted.\nA further report be submitted.",
+        "resolution_1": "The report be noted.",
+        "resolution_2": "A further report be submitted.",
     })  # fmt: skip
     texts = list(item.resolutions.order_by("position").values_list("number", "text"))
     assert texts == [(1, "The report be noted."), (2, "A further report be submitted.")]
