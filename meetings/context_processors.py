@@ -9,6 +9,7 @@ MAIN_NAVIGATION = (
     ("meeting-list", "Meetings"),
     ("meeting-calendar", "Calendar"),
     ("decision-list", "Decisions"),
+    ("plan-current", "Forward plan"),
 )
 
 

@@ -24,6 +24,7 @@ from django.utils.text import slugify
 from reports.services import report_create
 
 from . import roles
+from .demo_plans import load_plans
 from .models import (
     AgendaItem,
     Attendance,
@@ -468,4 +469,5 @@ def load_demo() -> LoadSummary:
     september = load_seed(summary)
     load_extra_meetings(summary, september.committee)
     load_exempt_papers(summary)
+    load_plans(summary)
     return summary

@@ -5,6 +5,8 @@ from . import api, member, theme, views, workspace, workspace_minutes, workspace
 from .feeds import PapersFeed
 from .sitemaps import SITEMAPS
 
+from . import api_plans, feeds_plans, views_plans, workspace_plans  # noqa: I001
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("theme.css", theme.theme_css, name="theme-css"),
@@ -124,5 +126,99 @@ urlpatterns = [
         "workspace/minutes/<int:pk>/autosave/",
         workspace_minutes.minute_item_autosave,
         name="workspace-minute-autosave",
+    ),
+]
+
+# The forward plan, its notices and decision records (views_plans, workspace_plans, api_plans,
+# feeds_plans).
+urlpatterns += [
+    path("forward-plan/", views_plans.plan_current, name="plan-current"),
+    path("forward-plan/<int:pk>/", views_plans.plan_entry_detail, name="plan-entry-detail"),
+    path("forward-plan/notices/", views_plans.notice_list, name="plan-notices"),
+    path(
+        "forward-plan/special-urgency/",
+        views_plans.special_urgency_report,
+        name="plan-special-urgency",
+    ),
+    path("forward-plan/calendar.ics", feeds_plans.plan_ics, name="plan-ics"),
+    path("feeds/forward-plan/", feeds_plans.PlanFeed(), name="plan-feed"),
+    path("decisions/records/", views_plans.decision_record_list, name="decision-record-list"),
+    path(
+        "decisions/records/<int:pk>/",
+        views_plans.decision_record_detail,
+        name="decision-record-detail",
+    ),
+    path("decisions/register/", views_plans.decisions_register, name="decisions-register"),
+    path(
+        "feeds/decision-records/", feeds_plans.DecisionRecordFeed(), name="decision-records-feed"
+    ),
+    path("api/forward-plan/", api_plans.plan_entry_list, name="api-plan-entry-list"),
+    path(
+        "api/forward-plan/<int:pk>/", api_plans.plan_entry_detail, name="api-plan-entry-detail"
+    ),
+    path("api/notices/", api_plans.notice_list, name="api-notice-list"),
+    path(
+        "api/decision-records/", api_plans.decision_record_list, name="api-decision-record-list"
+    ),
+    path(
+        "api/decision-records/<int:pk>/",
+        api_plans.decision_record_detail,
+        name="api-decision-record-detail",
+    ),
+    path("workspace/forward-plan/", workspace_plans.index, name="workspace-plans"),
+    path(
+        "workspace/forward-plan/new/",
+        workspace_plans.entry_new,
+        name="workspace-plan-entry-new",
+    ),
+    path(
+        "workspace/forward-plan/<int:pk>/",
+        workspace_plans.entry_edit,
+        name="workspace-plan-entry",
+    ),
+    path(
+        "workspace/forward-plan/<int:pk>/publish/",
+        workspace_plans.entry_publish,
+        name="workspace-plan-entry-publish",
+    ),
+    path(
+        "workspace/forward-plan/<int:pk>/agenda-item/",
+        workspace_plans.entry_link,
+        name="workspace-plan-entry-link",
+    ),
+    path(
+        "workspace/forward-plan/<int:pk>/notices/new/",
+        workspace_plans.notice_new,
+        name="workspace-notice-new",
+    ),
+    path(
+        "workspace/notices/<int:pk>/publish/",
+        workspace_plans.notice_publish,
+        name="workspace-notice-publish",
+    ),
+    path(
+        "workspace/decision-records/new/",
+        workspace_plans.record_new,
+        name="workspace-decision-record-new",
+    ),
+    path(
+        "workspace/decision-records/<int:pk>/",
+        workspace_plans.record_edit,
+        name="workspace-decision-record",
+    ),
+    path(
+        "workspace/decision-records/<int:pk>/publish/",
+        workspace_plans.record_publish,
+        name="workspace-decision-record-publish",
+    ),
+    path(
+        "workspace/decision-records/<int:pk>/call-in/",
+        workspace_plans.record_call_in,
+        name="workspace-decision-record-call-in",
+    ),
+    path(
+        "workspace/decision-records/<int:pk>/effective/",
+        workspace_plans.record_effective,
+        name="workspace-decision-record-effective",
     ),
 ]

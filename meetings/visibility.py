@@ -223,6 +223,40 @@ def minute_part_for(item) -> tuple[str, int | None]:
 
 
 # ---------------------------------------------------------------------------------------------
+# The forward plan, its notices and decision records (meetings.models.plans)
+# ---------------------------------------------------------------------------------------------
+
+
+def plan_entry_q(audience: int, prefix: str = "") -> Q:
+    """A plan entry reaches members and the public once published; a draft only clerks."""
+    if audience >= CLERKS:
+        return Q()
+    return _q(prefix, published_at__isnull=False)
+
+
+def notice_q(audience: int, prefix: str = "") -> Q:
+    """A general exception or special urgency notice once published, of an entry the audience
+    may see."""
+    if audience >= CLERKS:
+        return Q()
+    return _q(prefix, published_at__isnull=False) & plan_entry_q(audience, f"{prefix}entry__")
+
+
+def decision_record_q(audience: int, prefix: str = "") -> Q:
+    """A decision record reaches members and the public once published; a draft only clerks."""
+    if audience >= CLERKS:
+        return Q()
+    return _q(prefix, published_at__isnull=False)
+
+
+def plan_entry_shows_documents(entry, audience: int) -> bool:
+    """Rule 2 for the forward plan: a decision to be taken in private shows everyone its
+    Schedule 12A paragraph and the reason; the documents to be considered reach only members
+    and clerks."""
+    return audience >= MEMBERS or entry.part != _PRIVATE
+
+
+# ---------------------------------------------------------------------------------------------
 # Packs
 # ---------------------------------------------------------------------------------------------
 

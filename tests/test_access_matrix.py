@@ -23,6 +23,7 @@ from meetings.models import AgendaItem, Declaration, Meeting, MinuteItem, Minute
 from reports.services import report_create
 from tests.hardening.routes import routes as hardening_routes
 from tests.moderngov.routes import routes as moderngov_routes
+from tests.plans.routes import routes as plan_routes
 from tests.reports.pack_routes import pack_routes
 
 ROLES = ("anonymous", "member", "clerk", "admin")
@@ -312,6 +313,7 @@ ROUTES: dict[str, list[Case]] = {
 ROUTES.update(pack_routes(Case))
 ROUTES.update(moderngov_routes(Case))
 ROUTES.update(hardening_routes(Case))
+ROUTES.update(plan_routes(Case))
 
 
 # The staff pages show these but never add them, nor delete anything of a published meeting:

@@ -37,6 +37,18 @@ from .minutes import (
     ResolutionQuerySet,
 )
 from .people import Committee, Membership, Person, PortalSettings
+from .plans import (
+    CallInState,
+    DecisionMakerKind,
+    DecisionRecord,
+    DecisionRecordQuerySet,
+    Notice,
+    NoticeQuerySet,
+    PlanEntry,
+    PlanEntryQuerySet,
+    PlanEntryVersion,
+    Ward,
+)
 from .records import AuditEntry, Summons, Supplement
 
 __all__ = [
@@ -45,4 +57,6 @@ __all__ = [
     "MeetingAddress", "MeetingQuerySet", "Membership", "MinuteItem", "MinuteItemQuerySet",
     "Minutes", "MinutesQuerySet", "ModernGovId", "Part", "Passage", "Person", "PortalSettings",
     "Resolution", "ResolutionQuerySet", "Summons", "Supplement", "exemption_constraints",
+    "CallInState", "DecisionMakerKind", "DecisionRecord", "DecisionRecordQuerySet", "Notice",
+    "NoticeQuerySet", "PlanEntry", "PlanEntryQuerySet", "PlanEntryVersion", "Ward",
 ]  # fmt: skip
