@@ -248,3 +248,26 @@ def test_the_demo_member_sits_on_both_demo_committees():
     )
     page = text(client.get(MY_MEETINGS).content.decode())
     assert "Coventry Health and Well-being Board and Health and Social Care Scrutiny Board" in page
+
+
+def test_the_page_asks_the_database_as_often_for_more_meetings(councillor, clerk, make_pdf):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    councillor.get(MY_MEETINGS)
+    with CaptureQueriesContext(connection) as fewer:
+        councillor.get(MY_MEETINGS)
+    start = timezone.now().replace(hour=10, minute=0, second=0, microsecond=0)
+    for weeks in (7, 8, 9):
+        meeting = services.meeting_create(
+            committee=Committee.objects.get(slug=BOARD),
+            start=start + dt.timedelta(weeks=weeks),
+            by=clerk,
+        )
+        item = services.agenda_item_add(meeting=meeting, by=clerk, title="Plan", part="public")
+        report_create(agenda_item=item, data=make_pdf(f"Plan {weeks}"), title="Plan", by=clerk)
+        publishing.meeting_publish(meeting=meeting, by=clerk, base_url="http://testserver")
+    with CaptureQueriesContext(connection) as more:
+        response = councillor.get(MY_MEETINGS)
+    assert len(cards(section(response, "Upcoming meetings"))) == 3
+    assert len(more) == len(fewer)
