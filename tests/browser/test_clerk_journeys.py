@@ -1,5 +1,5 @@
 """The clerk's journeys in a real browser, as a clerk (a group, not a superuser or staff):
-rebuild the seed's 22 September 2014 agenda and publish it; record the 7 July 2014 minutes and
+rebuild the seed's 22 September 2014 agenda and publish it; publish the 7 July 2014 minutes and
 approve them at the next meeting; publish a supplementary agenda; withdraw a paper; and see
 every refused upload explained. Then what the public and a member see, read back from the pages
 and from the PDFs themselves."""
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from pathlib import Path
 
 import pytest
@@ -76,7 +75,7 @@ def send_upload(page) -> None:
     """Press Upload: the page's script sends the file with a progress bar, then shows the
     answer (the agenda with a message, or the form with the reason for a refusal)."""
     page.get_by_role("button", name="Upload", exact=True).click()
-    page.locator(".messages, .field-error, .form-errors").first.wait_for()
+    page.locator(".govuk-notification-banner, .govuk-error-summary").first.wait_for()
 
 
 def link(page, name: str) -> str:
@@ -89,8 +88,8 @@ def add_item(page, *, title, presenter="", bullets=(), private_paragraph=None, p
     page.fill("#id_presenter", presenter)
     page.fill("#id_bullet_points", "\n".join(bullets))
     if private_paragraph:
-        page.get_by_label("Private").check()
-        page.select_option("#id_exemption_paragraph", str(private_paragraph))
+        page.get_by_label("Private business").check()
+        page.check(f"input[name=exemption_paragraph][value='{private_paragraph}']")
         page.fill("#id_public_description", public)
     press(page, "Save the item")
 
@@ -124,7 +123,9 @@ def test_a_clerk_rebuilds_the_seed_agenda_publishes_it_and_the_public_never_sees
     page = page_for("clerk")
     page.goto(f"{portal_url}/workspace/meetings/new/")
     page.select_option("#id_committee", label=committee.name)
-    page.fill("#id_date", "2014-09-22")
+    page.fill("#id_date", "22")  # GOV.UK's date input: day, month and year
+    page.fill("#id_date_month", "9")
+    page.fill("#id_date_year", "2014")
     page.fill("#id_time", "14:00")
     page.fill("#id_venue", "Diamond Room 2 - Council House")
     press(page, "Create the meeting")
@@ -171,7 +172,7 @@ def test_a_clerk_rebuilds_the_seed_agenda_publishes_it_and_the_public_never_sees
     heads = tmp_path / "heads-of-terms.pdf"
     heads.write_bytes(pdf_bytes(f"Heads of terms: {CANARY} care home prices"))
     upload(page, "Residential Care Contracts", title="Heads of terms", path=heads)
-    assert "(Private: paragraph 3)" in top_item(page, "Residential Care Contracts").inner_text()
+    assert "Private: paragraph 3" in top_item(page, "Residential Care Contracts").inner_text()
 
     # Preview, then publish (the meeting is in the past, so the clerk confirms short notice).
     page.get_by_role("link", name="Publish the agenda…").click()
@@ -214,7 +215,7 @@ def test_a_clerk_rebuilds_the_seed_agenda_publishes_it_and_the_public_never_sees
     assert CANARY in pdf_text(member, members_pack)
 
 
-def test_a_clerk_records_the_7_july_minutes_and_approves_them_at_the_next_meeting(
+def test_a_clerk_publishes_the_7_july_minutes_and_approves_them_at_the_next_meeting(
     page_for, portal_url, committee, clerk
 ):
     seed = seed_meeting_row("2014-07-07")["minutes"]
@@ -233,17 +234,17 @@ def test_a_clerk_records_the_7_july_minutes_and_approves_them_at_the_next_meetin
     )
     Meeting.objects.filter(pk=september.pk).update(status=Meeting.Status.PUBLISHED)
 
+    # The minutes are written on the minutes screen (tests/browser/test_minutes_journey.py
+    # records them with the keyboard); here they are written through the services, and the
+    # clerk publishes and approves them in the browser.
+    minutes = services.minutes_start(meeting=july, by=clerk)
+    for minute, row in zip(minutes.items.order_by("position"), seed["items"], strict=True):
+        services.minute_item_save(
+            item=minute, narrative=row["narrative"],
+            resolutions=[r["text"] for r in row["resolutions"]], by=clerk,
+        )  # fmt: skip
     page = page_for("clerk")
     page.goto(f"{portal_url}/workspace/meetings/{july.slug}/minutes/")
-    press(page, "Start the minutes")
-    # Attendance comes from the membership: the chair is there already.
-    assert page.locator("table.record select option[selected]", has_text="Gingell").count()
-    for row in seed["items"]:
-        page.get_by_role("link", name=re.compile(rf"^Write minute {row['number']}\s*:")).click()
-        page.fill("#id_narrative", row["narrative"])
-        page.fill("#id_resolutions", "\n".join(r["text"] for r in row["resolutions"]))
-        press(page, "Save the minute")
-        assert f"Minute {row['number']} saved." in page.content()
     press(page, "Publish the minutes (marked draft until approved)")
 
     public = page_for()
@@ -368,8 +369,11 @@ def test_every_refused_upload_says_what_is_wrong_and_leaves_nothing(
         page.set_input_files("#id_file", str(path))
         page.fill("#id_title", name)
         send_upload(page)
-        error = page.locator(".field-error, .form-errors").first
+        error = page.locator(".govuk-error-summary").first
         assert words in error.inner_text(), (name, error.inner_text())
+        # The error is linked to the file field, and the title typed is kept.
+        assert error.get_by_role("link").first.get_attribute("href") == "#id_file"
+        assert page.input_value("#id_title") == name
         assert not Report.objects.filter(agenda_item__meeting=meeting).exists(), name
 
 
@@ -396,7 +400,7 @@ def tab_to(page, name: str, *, limit: int = 120) -> None:
 def test_the_clerk_journey_works_with_the_keyboard_alone(page_for, portal_url, committee):
     page = page_for("clerk")
     page.goto(f"{portal_url}/workspace/")
-    tab_to(page, "New meeting")
+    tab_to(page, "Create a meeting")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     tab_to(page, "Committee")
@@ -404,8 +408,12 @@ def test_the_clerk_journey_works_with_the_keyboard_alone(page_for, portal_url, c
     page.keyboard.press("ArrowDown")  # ... then the rebuilt one, below it
     # The browser's date and time fields take keys in the browser's own order.
     british = page.evaluate("navigator.language").startswith("en-GB")
-    tab_to(page, "Date")
-    page.keyboard.type("22092014" if british else "09222014")
+    tab_to(page, "Day")  # GOV.UK's date input: three boxes, the same in every browser
+    page.keyboard.type("22")
+    tab_to(page, "Month")
+    page.keyboard.type("9")
+    tab_to(page, "Year")
+    page.keyboard.type("2014")
     tab_to(page, "Time")
     page.keyboard.type("1400" if british else "0200P")
     tab_to(page, "Create the meeting")
@@ -436,3 +444,101 @@ def test_the_clerk_journey_works_with_the_keyboard_alone(page_for, portal_url, c
         page.keyboard.press("Enter")
     assert "Published." in page.content()
     assert Meeting.objects.get(slug="2014-09-22-hwb-rebuilt").status == Meeting.Status.PUBLISHED
+
+
+def test_a_clerk_cancels_a_meeting_with_a_confirmation_and_the_public_reads_why(
+    page_for, portal_url, published
+):
+    page = page_for("clerk")
+    page.goto(f"{portal_url}/workspace/meetings/{published.slug}/")
+    page.get_by_role("link", name="Cancel the meeting…").click()
+    assert page.get_by_role("heading", name="Cancel the meeting?").count()
+    assert "Who is told" in page.inner_text("main")
+
+    # Sent without a reason: nothing changes, and the error summary says what to do.
+    press(page, "Cancel the meeting")
+    summary = page.locator(".govuk-error-summary")
+    assert "Enter why the meeting is cancelled" in summary.inner_text()
+    assert summary.evaluate("el => el.contains(document.activeElement)")  # focus moved there
+    summary.get_by_role("link").first.click()
+    assert page.evaluate("document.activeElement.id") == "id_reason"
+    published.refresh_from_db()
+    assert published.status == Meeting.Status.PUBLISHED
+
+    page.fill("#id_reason", "The chair is unwell; the business moves to the next meeting.")
+    press(page, "Cancel the meeting")
+    banner = page.locator(".govuk-notification-banner--success")
+    assert "This meeting has been cancelled." in banner.inner_text()
+
+    public = page_for()
+    public.goto(f"{portal_url}{published.get_absolute_url()}")
+    notice = public.locator(".govuk-notification-banner").first.inner_text()
+    assert "This meeting has been cancelled." in notice
+    assert "The chair is unwell; the business moves to the next meeting." in notice
+
+
+def test_a_clerk_puts_a_new_item_after_item_2_and_the_rest_renumber(
+    page_for, portal_url, committee, clerk
+):
+    meeting = services.meeting_create(
+        committee=committee, start=timezone.now() + dt.timedelta(weeks=6), by=clerk
+    )
+    page = page_for("clerk")
+    page.goto(f"{portal_url}/workspace/meetings/{meeting.slug}/")
+    page.get_by_role("link", name="Add an item", exact=True).click()
+    page.get_by_label("After 2. Declarations of Interest").check()
+    page.fill("#id_title", "Chair's announcements")
+    press(page, "Save the item")
+    assert "Item 3 added: Chair's announcements." in page.inner_text("main")
+    assert top_titles(page) == [
+        "1. Welcome and Apologies for Absence",
+        "2. Declarations of Interest",
+        "3. Chair's announcements",
+        "4. Minutes of Previous Meeting",
+        "5. Any other items of public business",
+    ]
+    minutes_item = top_item(page, "Minutes of Previous Meeting")
+    assert "(a) To agree the minutes" in minutes_item.inner_text()
+
+
+def test_the_preview_pack_appears_by_itself_when_it_is_built(
+    page_for, portal_url, committee, clerk
+):
+    from reports import packs
+    from reports.models import Pack
+
+    meeting = services.meeting_create(
+        committee=committee, start=timezone.now() + dt.timedelta(weeks=6), by=clerk
+    )
+    item = services.agenda_item_add(meeting=meeting, by=clerk, title="Joint strategy")
+    report_create(agenda_item=item, data=pdf_bytes("Strategy on wrenfield"), title="Strategy")
+    # The previews are queued, not yet built (as when the worker is busy).
+    queued = {}
+    for kind in packs.VERSIONED_KINDS:
+        try:
+            inputs = packs.pack_inputs(meeting=meeting, kind=kind, pending=True)
+        except packs.PackNotAvailable:
+            continue
+        queued[kind] = Pack.objects.create(
+            meeting=meeting, kind=kind, inputs=inputs, inputs_hash=packs.inputs_hash(inputs),
+            requested_at=timezone.now(),
+        )  # fmt: skip
+
+    page = page_for("clerk")
+    page.goto(f"{portal_url}/workspace/meetings/{meeting.slug}/publish/")
+    row = page.locator("[data-pack-kind='public']")
+    assert "Being built" in row.inner_text()
+    assert page.get_by_role("link", name="Refresh to see if it is ready").count()
+
+    # The worker builds them while the page is open (the page's questions wait meanwhile, as
+    # the test shares the server's database connection).
+    page.route("**/packs/status/", lambda route: route.abort())
+    for pack in queued.values():
+        packs.pack_build(pack_id=pack.pk, attempt=pack.attempts)
+    page.unroute("**/packs/status/")
+
+    ready = page.get_by_role("link", name="Agenda pack (agenda and reports) (preview, PDF)")
+    ready.wait_for()
+    assert "Current" in row.inner_text()
+    page.locator("#pack-progress-status", has_text="ready").wait_for()
+    assert "wrenfield" in pdf_text(page, portal_url + ready.get_attribute("href"))
