@@ -140,6 +140,7 @@ def document(base_url: str) -> dict:
                     "responses": _ok(_page_of("Decision"), "Resolutions, newest first"),
                 }
             },
+            **PLAN_PATHS,
         },
         "components": {
             "responses": {
@@ -308,6 +309,196 @@ def document(base_url: str) -> dict:
                         "meeting": {"$ref": REF + "EventSummary"},
                     },
                 },
+                **PLAN_SCHEMAS,
             },
         },
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# The forward plan, its notices and decision records (meetings.api_plans)
+# ---------------------------------------------------------------------------------------------
+
+_PLAN_FILTERS = [
+    {
+        "name": "decision_maker",
+        "in": "query",
+        "description": "The decision maker as published, e.g. Cabinet.",
+        "schema": {"type": "string"},
+    },
+    {"name": "key_decision", "in": "query", "schema": {"type": "boolean"}},
+    {
+        "name": "ward",
+        "in": "query",
+        "description": "A ward's id (its slug).",
+        "schema": {"type": "string"},
+    },
+]
+_PK_PARAM = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+_DATE = {"type": "string", "format": "date"}
+_NULLABLE_DATE = {"type": ["string", "null"], "format": "date"}
+_NULLABLE_DATETIME = {"type": ["string", "null"], "format": "date-time"}
+_URI = {"type": "string", "format": "uri"}
+
+PLAN_PATHS = {
+    "/api/forward-plan/": {
+        "get": {
+            "operationId": "listForwardPlan",
+            "parameters": [*_PLAN_FILTERS, *PAGE_PARAMS],
+            "responses": _ok(_page_of("PlanEntry"), "Forward plan entries by expected date"),
+        }
+    },
+    "/api/forward-plan/{id}/": {
+        "get": {
+            "operationId": "getForwardPlanEntry",
+            "parameters": [_PK_PARAM],
+            "responses": _ok("PlanEntryFull", "An entry with its history, notices and agenda item"),
+        }
+    },
+    "/api/notices/": {
+        "get": {
+            "operationId": "listNotices",
+            "parameters": PAGE_PARAMS,
+            "responses": _ok(_page_of("Notice"), "General exception and special urgency notices"),
+        }
+    },
+    "/api/decision-records/": {
+        "get": {
+            "operationId": "listDecisionRecords",
+            "parameters": [
+                *_PLAN_FILTERS,
+                {
+                    "name": "date_from",
+                    "in": "query",
+                    "description": "Decided on or after this date (YYYY-MM-DD).",
+                    "schema": _DATE,
+                },
+                {
+                    "name": "date_to",
+                    "in": "query",
+                    "description": "Decided on or before this date (YYYY-MM-DD).",
+                    "schema": _DATE,
+                },
+                *PAGE_PARAMS,
+            ],
+            "responses": _ok(_page_of("DecisionRecord"), "Decision records, newest first"),
+        }
+    },
+    "/api/decision-records/{id}/": {
+        "get": {
+            "operationId": "getDecisionRecord",
+            "parameters": [_PK_PARAM],
+            "responses": _ok("DecisionRecord", "A decision record and its call-in state"),
+        }
+    },
+}
+
+_PLAN_ENTRY_PROPERTIES = {
+    "id": {"type": "integer"},
+    "matter": {"type": "string"},
+    "summary": {"type": "string"},
+    "decision_maker": {"type": "string"},
+    "decision_maker_kind": {"enum": ["executive", "committee", "member", "officer"]},
+    "expected_date": _DATE,
+    "key_decision": {"type": "boolean"},
+    "notice": {
+        "description": "How a key decision was noticed.",
+        "enum": [
+            "28 clear days",
+            "general exception",
+            "special urgency",
+            "short",
+            "not a key decision",
+            "not published",
+        ],
+    },
+    "private": {"type": "boolean"},
+    "exemption_paragraph": {"type": ["integer", "null"], "minimum": 1, "maximum": 7},
+    "private_reason": {"type": "string"},
+    "documents": {
+        "type": ["array", "null"],
+        "items": {"type": "string"},
+        "description": "Null when the decision is taken in private and the caller is not a "
+        "member or clerk.",
+    },
+    "contact": {"type": "string"},
+    "wards": {"type": "array", "items": {"type": "string"}},
+    "first_published_on": _NULLABLE_DATE,
+    "url": _URI,
+    "html_url": _URI,
+}
+
+PLAN_SCHEMAS = {
+    "PlanEntry": {"type": "object", "properties": _PLAN_ENTRY_PROPERTIES},
+    "PlanEntryFull": {
+        "type": "object",
+        "properties": {
+            **_PLAN_ENTRY_PROPERTIES,
+            "agenda_item": {
+                "type": ["object", "null"],
+                "properties": {
+                    "number": {"type": "string"},
+                    "title": {"type": "string"},
+                    "meeting": {"$ref": REF + "EventSummary"},
+                },
+            },
+            "history": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "published_at": {"type": "string", "format": "date-time"},
+                        "note": {"type": "string"},
+                        "matter": {"type": "string"},
+                        "decision_maker": {"type": "string"},
+                        "expected_date": _DATE,
+                        "key_decision": {"type": "boolean"},
+                        "private": {"type": "boolean"},
+                    },
+                },
+            },
+            "notices": {"type": "array", "items": {"$ref": REF + "Notice"}},
+        },
+    },
+    "Notice": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "kind": {"enum": ["general_exception", "special_urgency"]},
+            "reasons": {"type": "string"},
+            "scrutiny_chair": {"type": "string"},
+            "chair_informed_at": _NULLABLE_DATETIME,
+            "chair_agreed_at": _NULLABLE_DATETIME,
+            "published_at": _NULLABLE_DATETIME,
+            "plan_entry": _URI,
+        },
+    },
+    "DecisionRecord": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "title": {"type": "string"},
+            "decision_maker": {"type": "string"},
+            "decision_maker_kind": {"enum": ["executive", "committee", "member", "officer"]},
+            "decided_on": _DATE,
+            "key_decision": {"type": "boolean"},
+            "decision": {"type": "string"},
+            "reasons": {"type": "string"},
+            "alternatives_rejected": {"type": "string"},
+            "conflicts_of_interest": {"type": "string"},
+            "dispensations": {"type": "string"},
+            "wards": {"type": "array", "items": {"type": "string"}},
+            "published_at": _NULLABLE_DATETIME,
+            "call_in_applies": {"type": "boolean"},
+            "state": {"enum": ["draft", "subject_to_call_in", "called_in", "effective"]},
+            "takes_effect_on": _NULLABLE_DATE,
+            "called_in_on": _NULLABLE_DATE,
+            "call_in_meeting": {"oneOf": [{"$ref": REF + "EventSummary"}, {"type": "null"}]},
+            "call_in_outcome": {"type": "string"},
+            "effective_on": _NULLABLE_DATE,
+            "plan_entry": {"type": ["string", "null"], "format": "uri"},
+            "url": _URI,
+            "html_url": _URI,
+        },
+    },
+}
