@@ -377,6 +377,13 @@ def test_the_exemption_is_chosen_by_number_and_short_name_with_the_statute_on_de
     assert "3 – Financial or business affairs" in html
     assert '<details class="govuk-details"' in html
     assert "in connection with any labour relations matter" in html  # paragraph 4, in full
+    refused = clerk_client.post(
+        reverse("workspace-item-add", args=[new_meeting.slug]),
+        {"title": "Land sale", "part": "private", "public_description": "Commercial terms."},
+    ).content.decode()
+    # The error summary leads to the first paragraph's radio, which is there.
+    assert '<a href="#id_exemption_paragraph_0">A private item needs the paragraph' in refused
+    assert 'id="id_exemption_paragraph_0"' in refused
 
 
 # Uploads: a refusal keeps what was typed and says what to do.
