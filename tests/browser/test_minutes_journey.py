@@ -96,8 +96,7 @@ def record_attendance(keys: Keyboard) -> None:
         for line in JULY["attendance"]
         if PERSON_KEYS[line["person"]]["display_name"] not in members_named
     ]
-    row = 0
-    for index, line in enumerate(others):
+    for row, line in enumerate(others):
         person = PERSON_KEYS[line["person"]]
         keys.tab_to(f"#id_others-{row}-person")
         keys.type(person["surname"])  # the list is surname first: typing the name finds it
@@ -110,12 +109,11 @@ def record_attendance(keys: Keyboard) -> None:
         if line["directorate"]:
             keys.tab_to(f"#id_others-{row}-directorate")
             keys.type(line["directorate"])
-        row += 1
-        last = index == len(others) - 1
+        last = row == len(others) - 1
         if last:
             keys.tab_to(button("Save and continue to the minutes"))
             keys.enter_and_wait()
-        elif page.locator(f"#id_others-{row}-person").count() == 0:
+        elif page.locator(f"#id_others-{row + 1}-person").count() == 0:
             keys.tab_to(button("Save and add more people"))
             keys.enter_and_wait()
 
@@ -194,3 +192,90 @@ def test_the_clerk_records_the_7_july_2014_minutes_with_the_keyboard_alone(page_
         at = found + len(wanted)
     numbered = re.search(r"\(1\)\s*The Better Care Fund content", public.inner_text("main"))
     assert numbered, "the first of several resolutions is numbered (1)"
+
+
+def test_autosave_keeps_a_draft_a_few_seconds_after_typing_stops(page_for, portal_url):
+    july = july_meeting()
+    page = page_for("clerk")
+    page.goto(f"{portal_url}/workspace/meetings/{july.slug}/minutes/")
+    page.get_by_role("button", name="Start the minutes").click()
+    page.wait_for_url("**/minutes/attendance/")
+    first = MinuteItem.objects.get(minutes__meeting=july, number="1")
+    page.goto(f"{portal_url}/workspace/minutes/{first.pk}/")
+    page.locator("#id_narrative").press_sequentially("The Chair welcomed members")
+    assert page.locator("#narrative-words").inner_text() == "4 words"
+    status = page.locator("#autosave-status")
+    status.filter(has_text=re.compile(r"^Saved at \d\d:\d\d$")).wait_for(timeout=10_000)
+    page.reload()
+    assert page.locator("#id_narrative").input_value() == "The Chair welcomed members"
+
+
+def test_another_resolution_is_added_in_place_by_the_page(page_for, portal_url):
+    july = july_meeting()
+    page = page_for("clerk")
+    page.goto(f"{portal_url}/workspace/meetings/{july.slug}/minutes/")
+    page.get_by_role("button", name="Start the minutes").click()
+    page.wait_for_url("**/minutes/attendance/")
+    fourth = MinuteItem.objects.get(minutes__meeting=july, number="4")
+    page.goto(f"{portal_url}/workspace/minutes/{fourth.pk}/")
+    url = page.url
+    page.fill("#id_resolution_1", "The report be noted.")
+    page.get_by_role("button", name="Add another resolution").click()
+    assert page.url == url  # no trip to the server
+    assert page.evaluate("document.activeElement.id") == "id_resolution_2"
+    page.keyboard.type("A further report be submitted.")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save and next").click()
+    assert list(fourth.resolutions.values_list("number", "text")) == [
+        (1, "The report be noted."),
+        (2, "A further report be submitted."),
+    ]
+
+
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
+    "resultTypes": ["violations"],
+}
+
+
+@pytest.mark.parametrize("width", [1280, 320])
+def test_the_minutes_screens_have_no_axe_violation_and_fit_the_width(width, page_for, portal_url):
+    """The overview, the attendance and a minute (also with an error), at 1280 px and 320 px;
+    screenshots go to var/screenshots/ (SCREENSHOT_DIR) for a reviewer."""
+    import os
+    from pathlib import Path
+
+    from axe_playwright_python.sync_playwright import Axe
+    from django.conf import settings
+
+    july = july_meeting()
+    page = page_for("clerk", width=width)
+    page.goto(f"{portal_url}/workspace/meetings/{july.slug}/minutes/")
+    page.get_by_role("button", name="Start the minutes").click()
+    page.wait_for_url("**/minutes/attendance/")
+    fourth = MinuteItem.objects.get(minutes__meeting=july, number="4")
+    folder = Path(os.environ.get("SCREENSHOT_DIR") or Path(settings.BASE_DIR) / "var/screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    axe = Axe()
+    problems = {}
+
+    def check(name: str) -> None:
+        page.screenshot(path=str(folder / f"workspace-minutes-{name}-{width}.png"), full_page=True)
+        results = axe.run(page, options=AXE_OPTIONS)
+        if results.violations_count:
+            problems[name] = results.generate_report()
+        overflow = page.evaluate("document.documentElement.scrollWidth") - width
+        if overflow > 0:
+            problems[f"{name} width"] = f"{overflow} px wider than the window"
+
+    check("attendance")
+    page.goto(f"{portal_url}/workspace/minutes/{fourth.pk}/")
+    check("minute")
+    page.fill("#id_resolution_1", "word " * 500)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save and next").click()
+    assert "There is a problem" in page.inner_text("main")
+    check("minute-error")
+    page.goto(f"{portal_url}/workspace/meetings/{july.slug}/minutes/")
+    check("overview")
+    assert problems == {}, "\n".join(f"{k}: {v}" for k, v in problems.items())
