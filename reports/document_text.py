@@ -97,10 +97,12 @@ def _chars(page: pypdfium2.PdfPage, textpage: pypdfium2.PdfTextPage) -> list[_Ch
     chars: list[_Char] = []
     matrix = pdfium_c.FS_MATRIX()
     left, bottom, right, top = (ctypes.c_double() for _ in range(4))
+    box = tuple(ctypes.byref(v) for v in (left, right, bottom, top))
     last_object, last_mcid = None, None
     font_name = ctypes.create_string_buffer(128)
     flags = ctypes.c_int()
-    bold_of: dict[int, bool] = {}
+    # A text object has one font at one size: read them once per object, not per character.
+    style_of: dict[int, tuple[float, bool]] = {}
     for index in range(textpage.count_chars()):
         code = pdfium_c.FPDFText_GetUnicode(raw, index)
         text = chr(code) if 0 < code < 0x110000 else ""
@@ -113,28 +115,26 @@ def _chars(page: pypdfium2.PdfPage, textpage: pypdfium2.PdfTextPage) -> list[_Ch
             last_object = address
             mcid = pdfium_c.FPDFPageObj_GetMarkedContentID(obj)
             last_mcid = mcid if mcid >= 0 else None
-        size = pdfium_c.FPDFText_GetFontSize(raw, index)
-        if pdfium_c.FPDFText_GetMatrix(raw, index, matrix):
-            size *= math.sqrt(abs(matrix.a * matrix.d - matrix.b * matrix.c)) or 1.0
-        if address not in bold_of:
+        style = style_of.get(address)
+        if style is None:
+            size = pdfium_c.FPDFText_GetFontSize(raw, index)
+            if pdfium_c.FPDFText_GetMatrix(raw, index, matrix):
+                size *= math.sqrt(abs(matrix.a * matrix.d - matrix.b * matrix.c)) or 1.0
             weight = pdfium_c.FPDFText_GetFontWeight(raw, index)
             pdfium_c.FPDFText_GetFontInfo(raw, index, font_name, 128, ctypes.byref(flags))
             name = font_name.value.decode("latin-1", "replace").lower()
-            bold_of[address] = weight >= 600 or "bold" in name or "black" in name
-        pdfium_c.FPDFText_GetCharBox(
-            raw,
-            index,
-            ctypes.byref(left),
-            ctypes.byref(right),
-            ctypes.byref(bottom),
-            ctypes.byref(top),
-        )
+            style = (round(size, 1), weight >= 600 or "bold" in name or "black" in name)
+            style_of[address] = style
+        if not text.strip():  # a space: its box does not matter
+            chars.append(_Char(text, last_mcid, style[0], style[1], 0, 0, 0, 0))
+            continue
+        pdfium_c.FPDFText_GetCharBox(raw, index, *box)
         chars.append(
             _Char(
                 text,
                 last_mcid,
-                round(size, 1),
-                bold_of[address],
+                style[0],
+                style[1],
                 left.value,
                 bottom.value,
                 right.value,

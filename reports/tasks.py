@@ -75,10 +75,11 @@ def read_document_text(report_id: int) -> str:
             )
             kind = "layout"
         else:
+            # About 0.1 s a page on a quiet machine; a long paper gets time in proportion.
             kind, blocks = run_limited(
                 pdf_blocks,
                 data,
-                seconds=settings.PDF_READ_SECONDS,
+                seconds=max(settings.PDF_READ_SECONDS, report.page_count // 2),
                 memory_mb=settings.PDF_READ_MEMORY_MB,
             )
     except ValidationError as exc:
