@@ -542,3 +542,28 @@ def test_the_preview_pack_appears_by_itself_when_it_is_built(
     assert "Current" in row.inner_text()
     page.locator("#pack-progress-status", has_text="ready").wait_for()
     assert "wrenfield" in pdf_text(page, portal_url + ready.get_attribute("href"))
+
+
+def test_a_clerk_postpones_a_meeting_to_a_new_date_and_the_public_reads_it(
+    page_for, portal_url, published
+):
+    page = page_for("clerk")
+    page.goto(f"{portal_url}/workspace/meetings/{published.slug}/postpone/")
+    day = page.get_by_label("Day")
+    assert not day.is_visible()  # the date is asked for only once the clerk says it is known
+    page.get_by_label("The new date is known").check()
+    assert day.is_visible()
+    new_date = timezone.localtime(published.start).date() + dt.timedelta(weeks=2)
+    day.fill(str(new_date.day))
+    page.get_by_label("Month").fill(str(new_date.month))
+    page.get_by_label("Year").fill(str(new_date.year))
+    page.fill("#id_reason", "The report on the budget needs two more weeks.")
+    press(page, "Postpone the meeting")
+    words = f"{new_date:%A}, {new_date.day} {new_date:%B} {new_date.year}"
+    assert f"This meeting has been postponed to {words}." in page.inner_text("main")
+
+    public = page_for()
+    public.goto(f"{portal_url}{published.get_absolute_url()}")
+    notice = public.locator(".govuk-notification-banner").first.inner_text()
+    assert f"This meeting has been postponed to {words}." in notice
+    assert "The report on the budget needs two more weeks." in notice
