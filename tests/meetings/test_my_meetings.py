@@ -168,7 +168,7 @@ def test_a_paper_published_after_the_last_visit_is_new_and_not_after_a_revisit(
     assert "Nothing is new since your last visit" in text(again.content.decode())
     assert "New paper:" not in again.content.decode()
     assert not marked_new(cards(again)[day(board_meeting)])
-    assert "Nothing new" in cards(again)[day(board_meeting)]
+    assert "New since your last visit" not in cards(again)[day(board_meeting)]
 
 
 def test_an_exempt_paper_is_news_to_a_member_only(
