@@ -14,6 +14,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_POST
 
 from reports import packs
+from reports.disclosure import meeting_findings
 from reports.models import Pack, Report
 
 from . import publishing
@@ -31,6 +32,14 @@ class PublishForm(GovukFormMixin, forms.Form):
     confirm_short_notice = forms.BooleanField(
         required=False,
         label="I confirm the agenda is published at short notice, with the chair's agreement",
+    )
+    confirm_findings = forms.BooleanField(
+        required=True,
+        label="I have checked what was found in the papers, and they may be published as they are",
+        error_messages={
+            "required": "Tick the box to confirm you have checked what was found in the papers, "
+            "or deal with the findings first"
+        },
     )
 
 
@@ -105,6 +114,9 @@ def publish(request: HttpRequest, slug: str) -> HttpResponse:
     form = PublishForm(request.POST if request.method == "POST" else None)
     if not warning:
         del form.fields["confirm_short_notice"]
+    findings = meeting_findings(meeting)  # cached by file: publishing never waits on it
+    if not findings:
+        del form.fields["confirm_findings"]
     if request.method == "POST" and form.is_valid():
         try:
             meeting = publishing.meeting_publish(
@@ -138,6 +150,7 @@ def publish(request: HttpRequest, slug: str) -> HttpResponse:
             "form": form,
             "warning": warning,
             "item_count": items.filter(parent__isnull=True).count(),
+            "findings": findings,
             "report_count": Report.objects.current().filter(agenda_item__meeting=meeting).count(),
             "scans": Report.objects.current().filter(
                 agenda_item__meeting=meeting, has_text_layer=False
@@ -229,11 +242,15 @@ def set_status(request: HttpRequest, slug: str) -> HttpResponse:
     if status in (Meeting.Status.CANCELLED, Meeting.Status.POSTPONED):
         return redirect(f"workspace-{'cancel' if status == 'cancelled' else 'postpone'}", slug=slug)
     try:
-        publishing.meeting_set_status(meeting=meeting, status=status, by=request.user)
+        publishing.meeting_set_status(
+            meeting=meeting, status=status, by=request.user, base_url=_base_url(request)
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, "The meeting is going ahead again: its page says so.")
+        messages.success(
+            request, "The meeting is going ahead again: its page says so and the members were told."
+        )
     return redirect("workspace-agenda", slug=meeting.slug)
 
 
@@ -273,11 +290,17 @@ def _status_change(request: HttpRequest, slug: str, status: str) -> HttpResponse
                 by=request.user,
                 reason=form.cleaned_data["reason"],
                 postponed_to=form.cleaned_data.get("new_date"),
+                base_url=_base_url(request),
             )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"{publishing.status_notice(meeting)} Its page says why.")
+            told = len(publishing._members(meeting))
+            messages.success(
+                request,
+                f"{publishing.status_notice(meeting)} Its page says why"
+                + (f", and the {told} members were e-mailed." if told else "."),
+            )
             return redirect("workspace-agenda", slug=meeting.slug)
     return render(
         request,

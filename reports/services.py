@@ -104,6 +104,43 @@ def report_create(
     return report
 
 
+def report_strip_hidden(*, report: Report, by=None) -> list[str]:
+    """Take the metadata (author, title, comments) and the comments and markup out of a paper
+    before it is published, in one step; returns what was removed, in words (nothing when
+    there was nothing to remove). The file is rewritten in the limited child process and
+    stored under its new hash; the paper's pages and text are unchanged, and what went is
+    added to what the paper says was removed."""
+    import hashlib
+
+    from meetings.audit import audit_record
+
+    from .disclosure import strip_hidden
+
+    with report.file.open("rb") as handle:
+        data = handle.read()
+    clean, removed = strip_hidden(data)
+    if not removed:
+        return []
+    before = {"sha256": report.sha256, "size_bytes": report.size_bytes}
+    with transaction.atomic():
+        report = Report.objects.select_for_update().get(pk=report.pk)
+        report.sha256 = hashlib.sha256(clean).hexdigest()
+        report.size_bytes = len(clean)
+        path = report_upload_to(report, report.original_filename)
+        if not default_storage.exists(path):
+            path = default_storage.save(path, ContentFile(clean))
+        report.file.name = path
+        report.removed_content = [*report.removed_content, *removed]
+        report.save(update_fields=["sha256", "size_bytes", "file", "removed_content"])
+        audit_record(
+            user=by, action="report.strip_hidden", obj=report,
+            meeting=report.agenda_item.meeting, before=before,
+            after={"sha256": report.sha256, "size_bytes": report.size_bytes, "removed": removed},
+        )  # fmt: skip
+        transaction.on_commit(lambda: analyse_upload.enqueue(report.pk), robust=True)
+    return removed
+
+
 def _word_structure(document: bytes, page_texts: list[str]) -> list[list[dict]] | None:
     """The Word document's headings, lists and tables, given to the pages of the PDF made of
     it; None if it cannot be read (the worker then reads them from the PDF)."""

@@ -170,6 +170,11 @@ ROUTES: dict[str, list[Case]] = {
     "workspace-summonses": workspace("workspace-summonses", lambda w: [w.seed.slug]),
     "workspace-withdraw": workspace("workspace-withdraw", lambda w: [w.public_report]),
     "workspace-thumbnail": workspace("workspace-thumbnail", lambda w: [w.public_report]),
+    "workspace-strip-hidden": workspace(
+        "workspace-strip-hidden",
+        lambda w: [w.public_report],
+        {**WORKSPACE, "clerk": 405, "admin": 405},
+    ),
     "workspace-minutes": workspace("workspace-minutes", lambda w: [w.minutes_meeting.slug])
     + workspace("workspace-minutes", lambda w: [w.seed.slug]),
     "workspace-minutes-publish": workspace(
