@@ -242,15 +242,11 @@ def set_status(request: HttpRequest, slug: str) -> HttpResponse:
     if status in (Meeting.Status.CANCELLED, Meeting.Status.POSTPONED):
         return redirect(f"workspace-{'cancel' if status == 'cancelled' else 'postpone'}", slug=slug)
     try:
-        publishing.meeting_set_status(
-            meeting=meeting, status=status, by=request.user, base_url=_base_url(request)
-        )
+        publishing.meeting_set_status(meeting=meeting, status=status, by=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(
-            request, "The meeting is going ahead again: its page says so and the members were told."
-        )
+        messages.success(request, "The meeting is going ahead again: its page says so.")
     return redirect("workspace-agenda", slug=meeting.slug)
 
 
@@ -290,17 +286,11 @@ def _status_change(request: HttpRequest, slug: str, status: str) -> HttpResponse
                 by=request.user,
                 reason=form.cleaned_data["reason"],
                 postponed_to=form.cleaned_data.get("new_date"),
-                base_url=_base_url(request),
             )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            told = len(publishing._members(meeting))
-            messages.success(
-                request,
-                f"{publishing.status_notice(meeting)} Its page says why"
-                + (f", and the {told} members were e-mailed." if told else "."),
-            )
+            messages.success(request, f"{publishing.status_notice(meeting)} Its page says why.")
             return redirect("workspace-agenda", slug=meeting.slug)
     return render(
         request,
