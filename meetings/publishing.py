@@ -426,11 +426,14 @@ def meeting_set_status(
     by,
     reason: str = "",
     postponed_to: dt.date | None = None,
+    base_url: str = "",
 ) -> Meeting:
     """Cancel or postpone a published meeting, saying why (the public is told), or restore it
     to published. A postponed meeting may name its new date; without one it is "to be
-    confirmed". Restoring forgets the reason. Raises ValidationError, changing nothing, for a
-    draft meeting or a cancellation or postponement without a reason."""
+    confirmed". Restoring forgets the reason. With ``base_url`` the committee's members are
+    e-mailed the notice (recorded, then sent, as summonses are). Raises ValidationError,
+    changing nothing, for a draft meeting or a cancellation or postponement without a
+    reason."""
     allowed = {Meeting.Status.PUBLISHED, Meeting.Status.CANCELLED, Meeting.Status.POSTPONED}
     if status not in allowed or meeting.status == Meeting.Status.DRAFT:
         raise ValidationError("Only a published meeting can be cancelled or postponed.")
@@ -459,10 +462,22 @@ def meeting_set_status(
         meeting.status_reason = reason[:2000]
         meeting.postponed_to = postponed_to
         meeting.save(update_fields=["status", "status_reason", "postponed_to"])
+        told = 0
+        if base_url and status != before["status"]:
+            notice = status_notice(meeting) or "This meeting is going ahead as planned."
+            word = "Going ahead" if status == Meeting.Status.PUBLISHED else status.capitalize()
+            told = _summon(
+                meeting=meeting,
+                kind=Summons.Kind.NOTICE,
+                subject=f"{word}: {meeting.committee.name}, {_day(meeting)}",
+                intro=f"{notice}\n\n{reason}".strip(),
+                base_url=base_url,
+            )
         audit_record(
             user=by, action="meeting.status", obj=meeting, meeting=meeting, before=before,
             after={"status": status, "reason": meeting.status_reason,
-                   "postponed_to": postponed_to.isoformat() if postponed_to else None},
+                   "postponed_to": postponed_to.isoformat() if postponed_to else None,
+                   "members_told": told},
         )  # fmt: skip
     return meeting
 

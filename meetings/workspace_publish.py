@@ -242,11 +242,15 @@ def set_status(request: HttpRequest, slug: str) -> HttpResponse:
     if status in (Meeting.Status.CANCELLED, Meeting.Status.POSTPONED):
         return redirect(f"workspace-{'cancel' if status == 'cancelled' else 'postpone'}", slug=slug)
     try:
-        publishing.meeting_set_status(meeting=meeting, status=status, by=request.user)
+        publishing.meeting_set_status(
+            meeting=meeting, status=status, by=request.user, base_url=_base_url(request)
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, "The meeting is going ahead again: its page says so.")
+        messages.success(
+            request, "The meeting is going ahead again: its page says so and the members were told."
+        )
     return redirect("workspace-agenda", slug=meeting.slug)
 
 
@@ -286,11 +290,21 @@ def _status_change(request: HttpRequest, slug: str, status: str) -> HttpResponse
                 by=request.user,
                 reason=form.cleaned_data["reason"],
                 postponed_to=form.cleaned_data.get("new_date"),
+                base_url=_base_url(request),
             )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"{publishing.status_notice(meeting)} Its page says why.")
+            told = len(publishing._members(meeting))
+            messages.success(
+                request,
+                f"{publishing.status_notice(meeting)} Its page says why"
+                + (
+                    f", and {told} member{'s were' if told != 1 else ' was'} e-mailed."
+                    if told
+                    else "."
+                ),
+            )
             return redirect("workspace-agenda", slug=meeting.slug)
     return render(
         request,

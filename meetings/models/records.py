@@ -42,6 +42,7 @@ class Summons(models.Model):
     class Kind(models.TextChoices):
         SUMMONS = "summons", "Summons"
         SUPPLEMENT = "supplement", "Supplement"
+        NOTICE = "notice", "Notice of cancellation or postponement"
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="summonses")
     person = models.ForeignKey(Person, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -58,7 +59,8 @@ class Summons(models.Model):
         verbose_name_plural = "summonses"
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind__in=["summons", "supplement"]), name="summons_kind_valid"
+                condition=Q(kind__in=["summons", "supplement", "notice"]),
+                name="summons_kind_valid",
             ),
         ]
 

@@ -246,8 +246,12 @@ def published_meeting(new_meeting, clerk):
 
 
 def test_cancelling_asks_for_a_confirmation_and_a_reason_and_one_click_changes_nothing(
-    clerk_client, client, published_meeting
+    clerk_client, client, published_meeting, django_capture_on_commit_callbacks, mailoutbox
 ):
+    from django.core import mail
+
+    from meetings.models import Summons
+
     slug = published_meeting.slug
     # The old one-click button no longer cancels: it leads to the confirmation.
     stray = clerk_client.post(reverse("workspace-status", args=[slug]), {"status": "cancelled"})
@@ -264,10 +268,16 @@ def test_cancelling_asks_for_a_confirmation_and_a_reason_and_one_click_changes_n
     published_meeting.refresh_from_db()
     assert published_meeting.status == Meeting.Status.PUBLISHED
 
-    done = clerk_client.post(
-        reverse("workspace-cancel", args=[slug]), {"reason": "The budget report is not ready."}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        done = clerk_client.post(
+            reverse("workspace-cancel", args=[slug]), {"reason": "The budget report is not ready."}
+        )
     assert done.status_code == 302
+    # The members summoned are told, with the reason.
+    notices = [m for m in mail.outbox if m.subject.startswith("Cancelled: ")]
+    assert len(notices) == Summons.objects.filter(meeting=published_meeting, kind="notice").count()
+    assert notices and "This meeting has been cancelled." in notices[0].body
+    assert "The budget report is not ready." in notices[0].body
     public = client.get(published_meeting.get_absolute_url()).content.decode()
     assert "This meeting has been cancelled." in public
     assert "The budget report is not ready." in public
