@@ -62,6 +62,7 @@ def test_a_scan_is_read_by_ocr_and_found_by_search(client, scan):
     assert _found_in(scan, '"Resubmission Planning"') == []
 
     assert read_document_text.call(scan.pk) == "recognised"
+    assert read_document_text.call(scan.pk) == "skipped"  # read once
     scan.refresh_from_db()
     assert scan.text_recognised
     assert "Better Care" in scan.pages.get(number=1).text
@@ -76,12 +77,20 @@ def test_a_scan_is_read_by_ocr_and_found_by_search(client, scan):
     assert "Purpose" in html
 
 
+def test_an_exempt_scans_recognised_text_reaches_members_only(client, scan, member):
+    read_document_text.call(scan.pk)
+    type(scan).objects.filter(pk=scan.pk).update(is_exempt=True)
+    assert _found_in(scan, '"Resubmission Planning"') == []
+    members_hits = [
+        hit.passage.page
+        for hit in search(user=member, query='"Resubmission Planning"').hits
+        if hit.passage.report_id == scan.pk
+    ]
+    assert 1 in members_hits
+    assert client.get(reverse("document-detail", args=[scan.pk])).status_code == 404
+
+
 def test_a_scan_waiting_for_ocr_says_so(client, scan):
     html = client.get(reverse("document-detail", args=[scan.pk])).content.decode()
     assert "scan without a text layer" in html
     assert NOTICE not in html
-
-
-def test_ocr_runs_once(scan):
-    assert read_document_text.call(scan.pk) == "recognised"
-    assert read_document_text.call(scan.pk) == "skipped"
