@@ -381,7 +381,9 @@ class _Line:
     bottom: float
 
 
-_BULLET = re.compile(r"^\s*([•●▪■◦‣∙·\uf0b7\uf0a7\uf0d8–—*-]|o(?=\s))\s*")
+# A bullet glyph (Word's Symbol-font bullets are in the private use area), or a dash, star,
+# plus (Tesseract's reading of a small bullet) or Word's "o" followed by a space.
+_BULLET = re.compile(r"^\s*(?:[•●▪■◦‣∙·\uf0b7\uf0a7\uf0d8]\s*|[+*–—o-]\s+)")
 _NUMBERED = re.compile(r"^\s*(\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)])\s+(?=\S)")
 
 
