@@ -335,3 +335,17 @@ def test_pdf_blocks_reads_every_page_of_a_fixture():
     kind, pages = pdf_blocks((FIXTURES / "item4-appendix-2-governance-structure.pdf").read_bytes())
     assert kind in ("tagged", "layout")
     assert pages and all(isinstance(page, list) for page in pages)
+
+
+def test_a_structure_tree_that_loops_is_read_without_hanging():
+    source = io.BytesIO(HTML(string=TAGGED_HTML).write_pdf(pdf_variant="pdf/ua-1"))
+    with pikepdf.open(source) as pdf:
+        root = pdf.Root.StructTreeRoot
+        document = root.K if isinstance(root.K, pikepdf.Dictionary) else root.K[0]
+        document.K.append(document)  # an element that is its own child
+        root.RoleMap = pikepdf.Dictionary(P=pikepdf.Name.Q, Q=pikepdf.Name.P)  # a role loop
+        out = io.BytesIO()
+        pdf.save(out)
+    _, pages = pdf_blocks(out.getvalue())
+    assert len(pages) == 1
+    assert any("Recommendations" in str(block) for block in pages[0])
