@@ -7,22 +7,25 @@ from meetings.govuk import GovukFormMixin
 class SignInForm(GovukFormMixin, auth_forms.AuthenticationForm):
     """Django's sign-in form, labelled as people say it and in GOV.UK Frontend's markup."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["username"].label = "User name"
-        self.fields["username"].widget.attrs.pop("autofocus", None)
-        self.fields["username"].widget.attrs.update({"spellcheck": "false"})
+    # Not focused on arrival (GOV.UK's advice), so a screen reader starts at the page's top.
+    username = auth_forms.UsernameField(
+        label="User name", widget=forms.TextInput(attrs={"spellcheck": "false"})
+    )
 
 
 class PasswordResetForm(GovukFormMixin, auth_forms.PasswordResetForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["email"].label = "E-mail address"
-        self.fields["email"].widget.attrs.update({"spellcheck": "false"})
+    email = forms.EmailField(
+        label="E-mail address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
 
 
 class SetPasswordForm(GovukFormMixin, auth_forms.SetPasswordForm):
-    pass
+    new_password1, new_password2 = auth_forms.SetPasswordMixin.create_password_fields(
+        label1="New password", label2="Confirm the new password"
+    )
+    new_password2.help_text = "Type the same password again."
 
 
 class CodeForm(GovukFormMixin, forms.Form):
