@@ -1,4 +1,4 @@
-"""Whole public pages from a shared cache, for the public only, invalidated by any change.
+"""Whole public pages from a shared cache, for the public only, invalidated by what changed.
 
 Django's ``cache_page`` would do the caching but sends ``Cache-Control: public`` with every page
 it caches and keys pages by their ``Vary`` headers, so a member's page could be stored under a
@@ -11,50 +11,114 @@ cookie and a public header could reach a member's page. This middleware instead:
   says ``public, max-age=PAGE_CACHE_MAX_AGE`` only on those;
 - tells browsers ``private, no-store`` for every page of a signed-in request that did not set
   its own Cache-Control (a view that serves a public file to anyone may still say public);
-- keys a page by scheme, host, path and query string and by the cache's *generation*, a random
-  token replaced by every save, deletion or many-to-many change of a meetings or reports model
-  (signals, in every process: see ``apps.py``). Replaced once at once and once more when the
-  transaction commits, so a page rendered from the data before a commit is never read again.
-  A lost token (evicted, or the cache restarted) is replaced by a new random one, so an old
-  generation can never come back. A ``QuerySet.update()`` of a meeting's rows sends
-  ``meetings.changes.meeting_rows_changed``, which replaces it too; a write that sends no signal
-  at all (raw SQL) must call ``meetings.changes.meeting_changed()``, or at worst such a page is
-  PAGE_CACHE_SECONDS old.
+- keys a page by scheme, host, path and query string, and stores with it the *versions* of the
+  things it shows, its dependencies: ``meeting:<slug>``, ``committee:<slug>``,
+  ``person:<slug>``, ``report:<pk>``, ``lists`` (home, the meeting list and calendar,
+  decisions, feeds, sitemap, calendars, the API's lists, ModernGov answers), ``search``, and
+  ``site`` (the portal's settings), which every page depends on. A page says what it depends
+  on from its URL, before it is rendered: a view decorated with ``depends_on(...)``, else
+  ``DEPENDS`` by URL name (keys formatted with the URL's arguments); a page that declares
+  nothing depends on ``all``, which every change replaces. A version is a random token; the
+  page is served only while every token it was stored with is still current, and the check is
+  one cache round trip (``get_many`` of the page and its versions). The versions are read
+  before the view reads the database, so a page rendered from data older than a change is
+  stored under versions that change replaces.
+- works out, for every save, deletion or many-to-many change of a meetings or reports row (and
+  every ``meetings.changes.meeting_rows_changed``, which ``QuerySet.update()`` sends), which
+  dependencies it touches (``keys_for``): a row of a meeting (agenda item, paper, its pages,
+  minutes and their parts, pack, supplement, old address) touches its meeting, the meeting's
+  committee, its papers, the people in its minutes, the meetings whose minutes it agrees or
+  that agree its minutes, ``lists``, ``search`` and ``all``; a membership its person and
+  committee; a committee, person, the portal settings or any row not known here: ``site``,
+  so everything. Replaced at once and once more when the transaction commits (worked out
+  again from the committed rows), so a page rendered from the data before a commit is never
+  read again. A lost version (evicted, or the cache restarted) is replaced by a new random
+  one, so an old page can never come back. A write that sends no signal at all (raw SQL) must
+  call ``meetings.changes.meeting_changed()``, or at worst such a page is PAGE_CACHE_SECONDS
+  old.
 
-The cache is Django's ``default`` cache (``CACHES`` in settings, from ``CACHE_URL``): it must be
-shared by every worker process (a folder, Redis or the database), never ``locmem`` in production.
+No state is kept in a process: every web node and worker reads and replaces the same versions,
+so a change made through one node shows on the next request to any other. The cache is
+Django's ``default`` cache (``CACHES`` in settings, from ``CACHE_URL``): it must be shared by
+every worker process and every node (Redis, or a folder or the database on one machine), never
+``locmem`` in production.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
+import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from urllib.parse import parse_qs, unquote, urlparse
 
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control
 
 logger = logging.getLogger(__name__)
 
 CACHE_ALIAS = "default"
-GENERATION_KEY = "page-cache:generation"
+VERSION_PREFIX = "page-cache:v:"
+PAGE_PREFIX = "page-cache:page:"
+SITE = "site"  # every page: the portal's settings, and any change not worked out more finely
+ALL = "all"  # pages that declare nothing: replaced by every change
+LISTS = "lists"
+SEARCH = "search"
 WATCHED_APPS = {"meetings", "reports"}
-# Rows no public page shows: writing them must not empty the cache.
+# Rows no public page shows: writing them touches nothing.
 IGNORED_MODELS = {
     "reports.downloadlog",
     "reports.uploadlayout",
-    # A member opening "My meetings" (meetings/member.py) changes no public page.
+    "meetings.auditentry",
+    "meetings.summons",
     "meetings.mymeetingsvisit",
+    "meetings.passage",
 }
 BYPASS_COOKIES = {"messages"}  # and settings.SESSION_COOKIE_NAME
 NEVER_CACHED_PATHS = ("/staff/", "/workspace/", "/sign-in/", "/sign-out/", "/password-reset/")
 ALLOWED_VARY = {"cookie", "accept-encoding"}
 MAX_BODY_BYTES = 2 * 1024 * 1024
 HEADER = "X-Page-Cache"
+
+# What each public page shows, by URL name; "{slug}" and "{pk}" are the URL's arguments.
+DEPENDS: dict[str, tuple[str, ...]] = {
+    "home": (LISTS,),
+    "theme-css": (),
+    "accessibility": (),
+    "committee-list": (LISTS,),
+    "committee-detail": ("committee:{slug}",),
+    "committee-ics": ("committee:{slug}",),
+    "meeting-list": (LISTS,),
+    "meeting-calendar": (LISTS,),
+    "calendar-ics": (LISTS,),
+    "meeting-detail": ("meeting:{slug}",),
+    "minutes-detail": ("meeting:{slug}",),
+    "meeting-ics": ("meeting:{slug}",),
+    "decision-list": (LISTS,),
+    "person-detail": ("person:{slug}",),
+    "document-detail": ("report:{pk}",),
+    "report-download": ("report:{pk}",),
+    "pack-download": ("meeting:{slug}",),
+    "pack-version-download": ("meeting:{slug}",),
+    "search": (SEARCH,),
+    "papers-feed": (LISTS,),
+    "django.contrib.sitemaps.views.sitemap": (LISTS,),
+    "api-committee-list": (LISTS,),
+    "api-committee-detail": ("committee:{slug}",),
+    "api-meeting-list": (LISTS,),
+    "api-meeting-detail": ("meeting:{slug}",),
+    "api-person-list": (LISTS,),
+    "api-person-detail": ("person:{slug}",),
+    "api-decision-list": (LISTS,),
+    "api-openapi": (),
+    "moderngov-service": (LISTS,),
+    "moderngov-service-lower": (LISTS,),
+}
 
 
 def cache_from_url(url: str) -> dict:
@@ -98,30 +162,262 @@ def _cache():
     return caches[CACHE_ALIAS]
 
 
-def generation() -> str:
-    """The current generation of the data: pages stored under another one are never read."""
+# -- Versions ------------------------------------------------------------------------------
+
+
+def versions(keys: Iterable[str]) -> dict[str, str]:
+    """The current version of each dependency; one that is missing gets a new random one."""
+    keys = list(keys)
     cache = _cache()
-    token = cache.get(GENERATION_KEY)
-    if token is None:
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-        token = cache.get(GENERATION_KEY)
-    return token
+    found = cache.get_many([VERSION_PREFIX + k for k in keys])
+    current = {k: found.get(VERSION_PREFIX + k) for k in keys}
+    missing = [k for k, v in current.items() if v is None]
+    for key in missing:
+        cache.add(VERSION_PREFIX + key, uuid.uuid4().hex, timeout=None)
+    if missing:
+        again = cache.get_many([VERSION_PREFIX + k for k in missing])
+        current.update({k: again.get(VERSION_PREFIX + k) for k in missing})
+    return current
 
 
-def _bump() -> None:
+def generation() -> str:
+    """A token that every change replaces (the version of ``all``): something kept under it is
+    never read after any change."""
+    return versions([ALL])[ALL]
+
+
+def _bump(keys: Iterable[str]) -> None:
+    keys = set(keys)
+    if not keys:
+        return
     try:
-        _cache().set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+        _cache().set_many({VERSION_PREFIX + k: uuid.uuid4().hex for k in keys}, timeout=None)
     except Exception:  # a cache that is down must not fail the change that was made
         logger.exception("Could not invalidate the page cache")
 
 
-def data_changed() -> None:
-    """Every cached page is out of date: now, and again once the current transaction commits
-    (a page rendered meanwhile from the data before the commit is then never read)."""
+# -- What a change touches -------------------------------------------------------------------
+
+
+def keys_for_meetings(meeting_ids: Iterable[int]) -> set[str]:
+    """Every dependency a change to these meetings' rows touches, from the rows as they are."""
+    from meetings.models import (
+        AgendaItem,
+        Attendance,
+        Declaration,
+        Meeting,
+        MeetingAddress,
+        Minutes,
+    )
+    from reports.models import Report
+
+    ids = {pk for pk in meeting_ids if pk is not None}
+    keys = {LISTS, SEARCH, ALL}
+    if not ids:
+        return keys
+    # Meetings whose pages show these meetings' minutes, or whose minutes these meetings agree.
+    linked = set(
+        Minutes.objects.filter(meeting_id__in=ids, approved_at__isnull=False).values_list(
+            "approved_at_id", flat=True
+        )
+    )
+    linked |= set(
+        Minutes.objects.filter(approved_at_id__in=ids).values_list("meeting_id", flat=True)
+    )
+    linked |= set(
+        AgendaItem.objects.filter(previous_minutes__meeting_id__in=ids).values_list(
+            "meeting_id", flat=True
+        )
+    )
+    linked |= set(
+        AgendaItem.objects.filter(meeting_id__in=ids, previous_minutes__isnull=False).values_list(
+            "previous_minutes__meeting_id", flat=True
+        )
+    )
+    every = ids | linked
+    for slug, committee in Meeting.objects.filter(pk__in=every).values_list(
+        "slug", "committee__slug"
+    ):
+        keys |= {f"meeting:{slug}", f"committee:{committee}"}
+    keys |= {
+        f"meeting:{slug}"
+        for slug in MeetingAddress.objects.filter(meeting_id__in=ids).values_list("slug", flat=True)
+    }
+    keys |= {
+        f"report:{pk}"
+        for pk in Report.objects.filter(agenda_item__meeting_id__in=ids).values_list(
+            "pk", flat=True
+        )
+    }
+    people = set(
+        Attendance.objects.filter(minutes__meeting_id__in=ids).values_list(
+            "person__slug", flat=True
+        )
+    )
+    people |= set(
+        Declaration.objects.filter(minute_item__minutes__meeting_id__in=ids).values_list(
+            "person__slug", flat=True
+        )
+    )
+    keys |= {f"person:{slug}" for slug in people}
+    return keys
+
+
+def _meeting_of(model_label: str, pk) -> int | None:
+    """The meeting a row hangs from, looked up from the row's parent (None once it is gone)."""
+    from django.apps import apps
+
+    paths = {
+        "meetings.minutes": "meeting_id",
+        "meetings.minuteitem": "minutes__meeting_id",
+        "meetings.agendaitem": "meeting_id",
+        "reports.report": "agenda_item__meeting_id",
+    }
+    if pk is None:
+        return None
+    model = apps.get_model(model_label)
+    return model.objects.filter(pk=pk).values_list(paths[model_label], flat=True).first()
+
+
+def keys_for(instance) -> tuple[set[str], set[int]]:
+    """What a change to this row touches: dependencies now, and meetings whose dependencies
+    are worked out (now and once more after the commit)."""
+    label = instance._meta.label_lower
+    meetings: set[int | None] = set()
+    keys: set[str] = set()
+    if label == "meetings.meeting":
+        meetings.add(instance.pk)
+        keys.add(f"meeting:{instance.slug}")
+        keys.add(f"committee:{_committee_slug(instance.committee_id)}")
+        keys |= getattr(instance, "_page_cache_old_keys", set())
+    elif label == "meetings.meetingaddress":
+        meetings.add(instance.meeting_id)
+        keys.add(f"meeting:{instance.slug}")
+    elif label in ("meetings.agendaitem", "reports.pack", "meetings.supplement"):
+        meetings.add(instance.meeting_id)
+        if label == "meetings.agendaitem" and instance.previous_minutes_id:
+            meetings.add(_meeting_of("meetings.minutes", instance.previous_minutes_id))
+    elif label == "meetings.minutes":
+        meetings |= {instance.meeting_id, instance.approved_at_id}
+    elif label in ("meetings.attendance", "meetings.minuteitem"):
+        meetings.add(_meeting_of("meetings.minutes", instance.minutes_id))
+        if label == "meetings.attendance":
+            keys.add(f"person:{_person_slug(instance.person_id)}")
+    elif label in ("meetings.resolution", "meetings.declaration"):
+        meetings.add(_meeting_of("meetings.minuteitem", instance.minute_item_id))
+        if label == "meetings.declaration":
+            keys.add(f"person:{_person_slug(instance.person_id)}")
+    elif label == "reports.report":
+        keys.add(f"report:{instance.pk}")
+        if instance.replaces_id:
+            keys.add(f"report:{instance.replaces_id}")
+        meetings.add(_meeting_of("meetings.agendaitem", instance.agenda_item_id))
+    elif label == "reports.reportpage":
+        keys.add(f"report:{instance.report_id}")
+        meetings.add(_meeting_of("reports.report", instance.report_id))
+    elif label == "meetings.membership":
+        keys |= {
+            f"person:{_person_slug(instance.person_id)}",
+            f"committee:{_committee_slug(instance.committee_id)}",
+            LISTS,
+            SEARCH,
+            ALL,
+        }
+    else:
+        # The portal's settings, a committee's or a person's name (shown on many pages), and
+        # any row not worked out above: every page.
+        keys |= {SITE, ALL}
+    return keys, {pk for pk in meetings if pk is not None}
+
+
+def _committee_slug(pk) -> str | None:
+    from meetings.models import Committee
+
+    return Committee.objects.filter(pk=pk).values_list("slug", flat=True).first()
+
+
+def _person_slug(pk) -> str | None:
+    from meetings.models import Person
+
+    return Person.objects.filter(pk=pk).values_list("slug", flat=True).first()
+
+
+_pending = threading.local()
+
+
+def _pending_state() -> tuple[set[str], set[int]]:
+    state = getattr(_pending, "state", None)
+    if state is None:
+        state = _pending.state = (set(), set())
+    return state
+
+
+def _after_commit() -> None:
+    keys, meetings = _pending_state()
+    if not keys and not meetings:
+        return  # an earlier callback of the same transaction did it
+    keys, meetings = set(keys), set(meetings)
+    _pending.state = (set(), set())
+    try:
+        keys |= keys_for_meetings(meetings)
+    except Exception:
+        logger.exception("Could not work out what a change touched; every page is out of date")
+        keys |= {SITE, ALL}
+    _bump(keys)
+
+
+def _meeting_keys_now(meetings: set[int], keys: set[str]) -> set[str]:
+    """``keys_for_meetings``, worked out once a meeting within one transaction (a service
+    saving twenty items asks once), with the keys of the meeting's rows changed since (a new
+    paper's); after the commit they are worked out again from the committed rows."""
     from django.db import transaction
 
-    _bump()
-    transaction.on_commit(_bump, robust=True)
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block or not connection.atomic_blocks:
+        return keys_for_meetings(meetings)
+    outermost = connection.atomic_blocks[0]
+    memo = getattr(_pending, "memo", None)
+    if memo is None or memo[0] is not outermost:
+        memo = _pending.memo = (outermost, {})
+    known = memo[1]
+    new = meetings - known.keys()
+    if new:
+        found = keys_for_meetings(new)
+        known.update({pk: set(found) for pk in new})
+    for pk in meetings:
+        known[pk] |= keys
+    return set().union(*(known[pk] for pk in meetings))
+
+
+def invalidate(keys: Iterable[str] = (), meeting_ids: Iterable[int | None] = ()) -> None:
+    """These dependencies and these meetings' pages are out of date: now, and again once the
+    current transaction commits (a page rendered meanwhile from the data before the commit is
+    then never read)."""
+    from django.db import transaction
+
+    keys = set(keys)
+    meetings = {pk for pk in meeting_ids if pk is not None}
+    try:
+        now = keys | _meeting_keys_now(meetings, keys) if meetings else keys
+    except Exception:
+        logger.exception("Could not work out what a change touched; every page is out of date")
+        now = keys | {SITE, ALL}
+    _bump(now)
+    if transaction.get_connection().in_atomic_block:
+        pending_keys, pending_meetings = _pending_state()
+        pending_keys |= keys
+        pending_meetings |= meetings
+        # One callback a change: the first to run does them all, the others find nothing left
+        # (a callback lost with a rolled-back savepoint leaves its keys to the next one).
+        transaction.on_commit(_after_commit, robust=True)
+
+
+def data_changed(meeting_ids: Iterable[int | None] | None = None) -> None:
+    """These meetings' pages are out of date (every page, with no meetings named)."""
+    if meeting_ids is None:
+        invalidate({SITE, ALL})
+    else:
+        invalidate(meeting_ids=meeting_ids)
 
 
 def _watched(model) -> bool:
@@ -129,23 +425,39 @@ def _watched(model) -> bool:
     return meta.app_label in WATCHED_APPS and meta.label_lower not in IGNORED_MODELS
 
 
-def _on_change(sender, **kwargs) -> None:
-    if _watched(sender):
-        data_changed()
+def _on_change(sender, instance, **kwargs) -> None:
+    if not _watched(sender):
+        return
+    try:
+        keys, meetings = keys_for(instance)
+    except Exception:
+        logger.exception("Could not work out what a change touched; every page is out of date")
+        keys, meetings = {SITE, ALL}, set()
+    invalidate({k for k in keys if not k.endswith(":None")}, meetings)
+
+
+def _remember_old_address(sender, instance, raw=False, **kwargs) -> None:
+    """A meeting may move to another address or committee: the pages under the old ones are
+    out of date too."""
+    if raw or instance.pk is None:
+        return
+    old = sender.objects.filter(pk=instance.pk).values_list("slug", "committee__slug").first()
+    if old:
+        instance._page_cache_old_keys = {f"meeting:{old[0]}", f"committee:{old[1]}"}
 
 
 def _on_m2m(sender, action: str, instance, **kwargs) -> None:
     if action.startswith("post_") and (_watched(sender) or _watched(type(instance))):
-        data_changed()
+        _on_change(type(instance), instance)
 
 
-def _on_meeting_rows(sender, **kwargs) -> None:
+def _on_meeting_rows(sender, meeting_ids=(), **kwargs) -> None:
     if sender is None or _watched(sender):
-        data_changed()
+        invalidate(meeting_ids=meeting_ids)
 
 
 def connect_invalidation() -> None:
-    from django.db.models.signals import m2m_changed, post_delete, post_save
+    from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
     from meetings.changes import meeting_rows_changed
 
@@ -154,12 +466,52 @@ def connect_invalidation() -> None:
     post_save.connect(_on_change, dispatch_uid="page-cache-save", weak=False)
     post_delete.connect(_on_change, dispatch_uid="page-cache-delete", weak=False)
     m2m_changed.connect(_on_m2m, dispatch_uid="page-cache-m2m", weak=False)
+    pre_save.connect(
+        _remember_old_address,
+        sender="meetings.Meeting",
+        dispatch_uid="page-cache-address",
+        weak=False,
+    )
+
+
+# -- What a page depends on ------------------------------------------------------------------
+
+
+def depends_on(*keys: str) -> Callable[[Callable], Callable]:
+    """Declare what a view's page shows (``"meeting:{slug}"``, ``LISTS``...), formatted with
+    the URL's arguments; it overrides ``DEPENDS``."""
+
+    def decorate(view: Callable) -> Callable:
+        view.page_depends_on = keys
+        return view
+
+    return decorate
+
+
+@functools.lru_cache(maxsize=8192)
+def _dependencies_of(path: str, urlconf: str | None) -> tuple[str, ...]:
+    try:
+        match = resolve(path, urlconf)
+    except Resolver404:
+        return (SITE,)
+    templates = getattr(match.func, "page_depends_on", None)
+    if templates is None:
+        templates = DEPENDS.get(match.url_name or "", (ALL,))
+    try:
+        keys = {t.format(**match.kwargs) for t in templates}
+    except (KeyError, IndexError):
+        keys = {ALL}
+    return tuple(sorted(keys | {SITE}))
+
+
+def dependencies(request: HttpRequest) -> tuple[str, ...]:
+    """What the page at this request's address depends on (``site`` always)."""
+    return _dependencies_of(request.path_info, getattr(request, "urlconf", None))
 
 
 def private_page(view: Callable) -> Callable:
     """Mark a view whose page must never be cached, whoever asks (its responses say
     ``private, no-store``)."""
-    import functools
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -201,9 +553,22 @@ def _response_cacheable(request: HttpRequest, response: HttpResponse) -> bool:
     return len(response.content) <= MAX_BODY_BYTES
 
 
-def _key(request: HttpRequest, token: str) -> str:
+def _key(request: HttpRequest) -> str:
     where = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-    return f"page:{token}:{hashlib.sha256(where.encode()).hexdigest()}"
+    return PAGE_PREFIX + hashlib.sha256(where.encode()).hexdigest()
+
+
+def _lookup(key: str, deps: tuple[str, ...]) -> tuple[object, tuple]:
+    """The stored page (or None) and the current versions of its dependencies, in one round
+    trip (two only when a version has been lost)."""
+    cache = _cache()
+    wanted = [key, *(VERSION_PREFIX + d for d in deps)]
+    found = cache.get_many(wanted)
+    current = [found.get(VERSION_PREFIX + d) for d in deps]
+    if None in current:
+        fresh = versions(deps)
+        return None, tuple(fresh[d] for d in deps)
+    return found.get(key), tuple(current)
 
 
 class PageCacheMiddleware:
@@ -217,13 +582,13 @@ class PageCacheMiddleware:
                 patch_cache_control(response, private=True, no_store=True)
             return response
         try:
-            key = _key(request, generation())
-            entry = _cache().get(key)
+            key = _key(request)
+            entry, current = _lookup(key, dependencies(request))
         except Exception:  # the cache is down: serve the page from the database
             logger.exception("The page cache could not be read")
             return self.get_response(request)
-        if entry is not None:
-            status, headers, body = entry
+        if entry is not None and entry[0] == current:
+            _, status, headers, body = entry
             response = HttpResponse(body, status=status, headers=headers)
             response[HEADER] = "hit"
             conditional = get_conditional_response(
@@ -237,7 +602,7 @@ class PageCacheMiddleware:
             try:
                 _cache().set(
                     key,
-                    (response.status_code, headers, response.content),
+                    (current, response.status_code, headers, response.content),
                     settings.PAGE_CACHE_SECONDS,
                 )
             except Exception:

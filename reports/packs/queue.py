@@ -283,12 +283,12 @@ def pack_build(*, pack_id: int, attempt: int) -> str:
         Pack.objects.filter(pk=pack_id, attempts=attempt).update(
             state=Pack.State.FAILED, error=_error_text(exc), finished_at=timezone.now()
         )
-        data_changed()  # pages that said "being prepared"
+        data_changed(meeting_ids=[pack.meeting_id])  # pages that said "being prepared"
         logger.exception("Building %s failed", pack)
         raise
     finally:
         temp.unlink(missing_ok=True)
-    data_changed()  # the meeting page shows the pack's pages and size
+    data_changed(meeting_ids=[pack.meeting_id])  # the meeting page shows the pack's pages and size
     _drop_superseded(pack)
     return "ready"
 

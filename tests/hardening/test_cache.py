@@ -184,8 +184,8 @@ def _cached_bodies(cache) -> list[bytes]:
         client = cache._cache.get_client()
         values = [cache._cache._serializer.loads(client.get(k)) for k in client.keys("*")]
     for value in values:
-        if isinstance(value, tuple) and len(value) == 3:
-            bodies.append(value[2])
+        if isinstance(value, tuple) and len(value) == 4:
+            bodies.append(value[3])
     return bodies
 
 
@@ -217,7 +217,7 @@ def test_errors_and_private_answers_are_not_cached(page_cache, client):
     assert len(_cached_bodies(page_cache)) == 0
 
 
-def test_losing_the_generation_loses_every_page(page_cache, client):
+def test_losing_the_versions_loses_every_page(page_cache, client):
     client.get(SEED)
     page_cache.clear()
     assert client.get(SEED)["X-Page-Cache"] == "miss"
@@ -246,3 +246,184 @@ def test_cache_url_names_a_backend(url, backend, location):
 def test_an_unknown_cache_url_is_refused():
     with pytest.raises(ValueError, match="unknown kind of cache"):
         cache_from_url("memcache://127.0.0.1")
+
+
+# -- Invalidation by dependency: a change reaches the pages that show it, and only those. --
+
+COMMITTEE = "/committees/health-and-well-being-board/"
+LISTS = ["/", "/meetings/", "/decisions/", "/feeds/papers/", "/sitemap.xml"]
+
+
+def _other_meeting(seed_meeting) -> Meeting:
+    """A public meeting of another committee, whose minutes no item of the seed agrees."""
+    return (
+        Meeting.objects.published()
+        .exclude(committee=seed_meeting.committee)
+        .exclude(minutes__approved_at=seed_meeting)
+        .order_by("start")
+        .first()
+    )
+
+
+def _warm(client: Client, urls: list[str]) -> None:
+    for url in urls:
+        client.get(url)
+        assert client.get(url)["X-Page-Cache"] == "hit", url
+
+
+def test_editing_one_meeting_leaves_another_meetings_pages_in_the_cache(
+    page_cache, client, seed_meeting, clerk
+):
+    from meetings.services import agenda_item_update
+
+    other = _other_meeting(seed_meeting)
+    other_pages = [
+        other.get_absolute_url(),
+        f"/committees/{other.committee.slug}/",
+        f"/api/meetings/{other.slug}/",
+    ]
+    _warm(client, [SEED, COMMITTEE, *LISTS, *other_pages])
+
+    item = AgendaItem.objects.get(meeting=seed_meeting, number="4", parent=None)
+    agenda_item_update(item=item, by=clerk, title="Pooled budget for adult social care")
+
+    for url in other_pages:
+        assert client.get(url)["X-Page-Cache"] == "hit", url
+    for url in [SEED, COMMITTEE, *LISTS]:
+        assert client.get(url)["X-Page-Cache"] == "miss", url
+    page = client.get(SEED)
+    assert page["X-Page-Cache"] == "hit"
+    assert "Pooled budget for adult social care" in page.content.decode()
+
+
+def test_a_change_by_queryset_update_reaches_the_cached_page(page_cache, client, seed_meeting):
+    other = _other_meeting(seed_meeting).get_absolute_url()
+    _warm(client, [SEED, other])
+    AgendaItem.objects.filter(meeting=seed_meeting, number="4", parent=None).update(
+        title="Pooled budget, changed in bulk"
+    )
+    page = client.get(SEED)
+    assert page["X-Page-Cache"] == "miss"
+    assert "Pooled budget, changed in bulk" in page.content.decode()
+    assert client.get(other)["X-Page-Cache"] == "hit"
+    Meeting.objects.filter(pk=seed_meeting.pk).update(venue="Committee Room 3, Council House")
+    assert "Committee Room 3" in client.get(SEED).content.decode()
+
+
+def test_the_portal_settings_reach_every_page(page_cache, client, seed_meeting):
+    from meetings.models import PortalSettings
+
+    other = _other_meeting(seed_meeting).get_absolute_url()
+    _warm(client, [SEED, other, "/accessibility/"])
+    portal = PortalSettings.load()
+    portal.council_name = "Borough of Testford"
+    portal.save()
+    for url in (SEED, other, "/accessibility/"):
+        page = client.get(url)
+        assert page["X-Page-Cache"] == "miss", url
+        assert "Borough of Testford" in page.content.decode(), url
+
+
+def test_a_person_page_follows_a_new_membership(page_cache, client, seed_meeting):
+    from meetings.models import Committee, Membership
+
+    membership = Membership.objects.select_related("person", "committee").first()
+    person = f"/people/{membership.person.slug}/"
+    other_committee = (
+        Committee.objects.exclude(pk=membership.committee_id)
+        .exclude(memberships__person=membership.person)
+        .first()
+    )
+    _warm(client, [person, f"/committees/{other_committee.slug}/", SEED])
+    Membership.objects.create(
+        person=membership.person, committee=other_committee, start_date=membership.start_date
+    )
+    page = client.get(person)
+    assert page["X-Page-Cache"] == "miss"
+    assert other_committee.name in page.content.decode()
+    assert client.get(f"/committees/{other_committee.slug}/")["X-Page-Cache"] == "miss"
+    assert client.get(SEED)["X-Page-Cache"] == "hit"
+
+
+def _public_urls(meeting: Meeting) -> list[str]:
+    from reports.models import Report
+
+    reports = Report.objects.filter(agenda_item__meeting=meeting).order_by("pk")
+    return [
+        meeting.get_absolute_url(),
+        f"/api/meetings/{meeting.slug}/",
+        f"/committees/{meeting.committee.slug}/",
+        *LISTS,
+        "/meetings/calendar/?month=2014-09",
+        "/search/?q=better+care",
+        "/search/?q=carers",
+        "/search/?q=pooled",
+        *[f"/documents/{r.pk}/" for r in reports],
+        *[f"/documents/{r.pk}/download/" for r in reports],
+    ]
+
+
+def _body(response) -> bytes:
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return response.content
+
+
+def _stale_pages(client: Client, settings, urls: list[str]) -> list[str]:
+    """The addresses whose page from the cache differs from the page rendered afresh."""
+    stale = []
+    for url in urls:
+        served = client.get(url)
+        settings.PAGE_CACHE_SECONDS = 0
+        fresh = client.get(url)
+        settings.PAGE_CACHE_SECONDS = 600
+        if (served.status_code, _body(served)) != (fresh.status_code, _body(fresh)):
+            stale.append(url)
+    return stale
+
+
+def test_no_cached_page_outlives_a_paper_or_an_item_made_private(
+    page_cache, client, settings, seed_meeting, clerk, make_pdf
+):
+    """A clerk makes one change after another; after each, every page the public may have in
+    the cache is the page the database gives now: nothing withdrawn or made private lingers."""
+    from meetings.models import Part
+    from meetings.publishing import report_withdraw
+    from meetings.services import agenda_item_update
+
+    items = AgendaItem.objects.filter(meeting=seed_meeting, parent=None).order_by("position")
+    late = report_create(
+        agenda_item=items[1], data=make_pdf("late paper on carers"), title="Late paper on carers"
+    )
+    urls = _public_urls(seed_meeting)
+    for url in urls:
+        client.get(url)
+    assert "Late paper on carers" in client.get(SEED).content.decode()
+
+    item = AgendaItem.objects.get(meeting=seed_meeting, number="4", parent=None)
+    public_papers = item.reports.filter(is_exempt=False)
+    changes = [
+        lambda: report_withdraw(report=public_papers[0], note="Published in error.", by=clerk),
+        lambda: agenda_item_update(
+            item=AgendaItem.objects.get(pk=late.agenda_item_id),
+            by=clerk,
+            part=Part.PRIVATE,
+            exemption_paragraph=3,
+        ),
+        lambda: report_create(
+            agenda_item=item, data=make_pdf("pooled budget"), title="Pooled budget paper"
+        ),
+        lambda: agenda_item_update(
+            item=AgendaItem.objects.get(pk=item.pk),
+            by=clerk,
+            part=Part.PRIVATE,
+            exemption_paragraph=3,
+        ),
+    ]
+    for change in changes:
+        change()
+        urls = sorted(set(urls) | set(_public_urls(seed_meeting)))
+        assert _stale_pages(client, settings, urls) == []
+    page = client.get(SEED).content.decode()
+    assert "Late paper on carers" not in page and "Pooled budget paper" not in page
+    assert client.get(f"/documents/{late.pk}/").status_code == 404
