@@ -13,6 +13,7 @@ from .govuk import GovukFormMixin
 from .models import Attendance, Meeting, Membership, Minutes, Person
 
 PRESENT, APOLOGIES, ABSENT = "present", "apologies", "absent"
+CHAIR = "chair"  # in ``current``: present, and chaired the meeting
 MEMBER_CHOICES = [(PRESENT, "Present"), (APOLOGIES, "Apologies"), (ABSENT, "Absent")]
 OTHER_GROUPS = [
     (Attendance.Group.BOARD_MEMBER, "Board member or substitute"),
@@ -45,7 +46,7 @@ class AttendanceForm(GovukFormMixin, forms.Form):
                 label=label,
                 choices=MEMBER_CHOICES,
                 widget=forms.RadioSelect(attrs={"class": "govuk-radios__input"}),
-                initial=current.get(person.pk),
+                initial=PRESENT if current.get(person.pk) == CHAIR else current.get(person.pk),
                 help_text=capacity_of(person, membership),
                 error_messages={
                     "required": f"Say whether {person.display_name} was present, sent "
@@ -53,6 +54,33 @@ class AttendanceForm(GovukFormMixin, forms.Form):
                 },
             )
             self.fields[f"member_{person.pk}"] = field
+        chair = next((pk for pk, choice in current.items() if choice == CHAIR), None)
+        if chair is None:
+            chair = next(
+                (m.person.pk for m in memberships if m.role == Membership.Role.CHAIR), None
+            )
+        self.fields["chair"] = forms.ChoiceField(
+            label="Chaired by",
+            required=False,
+            choices=[("", "Nobody named")]
+            + [(str(m.person.pk), m.person.display_name) for m in memberships],
+            initial=str(chair) if chair else "",
+            help_text="Printed “(Chair)” after the name in the minutes.",
+            widget=forms.Select(attrs={"class": "govuk-select"}),
+        )
+        self.fields["chair"].widget.attrs["aria-describedby"] = "id_chair_hint"
+
+    def clean(self):
+        data = super().clean()
+        chair = data.get("chair")
+        if chair and data.get(f"member_{chair}") not in (None, PRESENT):
+            names = {str(m.person.pk): m.person.display_name for m in self.memberships}
+            self.add_error(
+                "chair",
+                f"{names[chair]} chaired the meeting, so was present: mark them present or "
+                "choose who chaired",
+            )
+        return data
 
     def member_rows(self):
         """(membership, bound field) in the committee's order."""

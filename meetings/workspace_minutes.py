@@ -20,6 +20,7 @@ from . import services
 from .forms_minutes import (
     ABSENT,
     APOLOGIES,
+    CHAIR,
     PRESENT,
     ApproveForm,
     AttendanceForm,
@@ -94,16 +95,7 @@ def minutes_attendance(request: HttpRequest, slug: str) -> HttpResponse:
     memberships = _memberships(meeting)
     member_ids = {m.person_id for m in memberships}
     rows = {a.person_id: a for a in minutes.attendance.select_related("person")}
-    current = {
-        m.person_id: (
-            ABSENT
-            if m.person_id not in rows
-            else APOLOGIES
-            if rows[m.person_id].group == Attendance.Group.APOLOGIES
-            else PRESENT
-        )
-        for m in memberships
-    }
+    current = {m.person_id: _choice(rows.get(m.person_id)) for m in memberships}
     others_initial = [
         {"person": a.person, "group": a.group, "capacity": a.capacity, "directorate": a.directorate}
         for a in sorted(rows.values(), key=lambda a: (a.position, a.pk))
@@ -146,6 +138,14 @@ def minutes_attendance(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _choice(row: Attendance | None) -> str:
+    if row is None:
+        return ABSENT
+    if row.group == Attendance.Group.APOLOGIES:
+        return APOLOGIES
+    return CHAIR if row.is_chair else PRESENT
+
+
 def _attendance_lines(form, others, memberships, rows) -> list[dict]:
     """The attendance in the order the minutes print it: members present, the others who came
     (board members and substitutes, representatives, officers), then apologies."""
@@ -157,7 +157,7 @@ def _attendance_lines(form, others, memberships, rows) -> list[dict]:
         line = {
             "person": person,
             "capacity": row.capacity if row else capacity_of(person, membership),
-            "is_chair": row.is_chair if row else membership.role == membership.Role.CHAIR,
+            "is_chair": form.cleaned_data.get("chair") == str(person.pk),
         }
         if choice == PRESENT:
             keep = row and row.group != Attendance.Group.APOLOGIES

@@ -178,6 +178,8 @@ def test_the_clerk_records_the_7_july_2014_minutes_with_the_keyboard_alone(page_
     for line in JULY["attendance"]:
         assert PERSON_KEYS[line["person"]]["display_name"] in groups[line["group"]], line
     assert sum(len(names) for names in groups.values()) == len(JULY["attendance"])
+    chair = Attendance.objects.get(minutes__meeting=july, is_chair=True)
+    assert chair.person.display_name == "Councillor Gingell"
     minutes = MinuteItem.objects.filter(minutes__meeting=july).order_by("position")
     assert [m.narrative for m in minutes] == [row["narrative"] for row in JULY["items"]]
 

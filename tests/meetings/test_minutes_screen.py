@@ -140,7 +140,8 @@ def seed_attendance(meeting: Meeting) -> dict:
                     "directorate": line["directorate"] or "",
                 }
             )
-    return attendance_post(meeting, choices, others)
+    chair = next(line["person"] for line in JULY["attendance"] if line["is_chair"])
+    return {**attendance_post(meeting, choices, others), "chair": str(seed_person(chair).pk)}
 
 
 def test_a_clerk_opening_the_minutes_of_a_meeting_without_them_is_offered_to_start(
@@ -194,6 +195,7 @@ def test_attendance_recorded_as_the_seed_minutes_record_it(clerk_client, client,
     assert rows.get(person__surname="Parker").directorate == "People"
     assert rows.get(person__surname="Matharu").capacity == "Voluntary Action Coventry"
     assert rows.get(person__surname="Moore").capacity == "Director of Public Health"
+    assert rows.get(is_chair=True).person.display_name == "Councillor Gingell"
     assert AuditEntry.objects.filter(action="minutes.attendance", meeting=july).count() == 1
 
     # The published minutes print them in the seed's groups.
@@ -215,7 +217,7 @@ def test_attendance_recorded_as_the_seed_minutes_record_it(clerk_client, client,
         (
             lambda data: {k: ("apologies" if k.startswith("member_") else v)
                           for k, v in data.items() if not k.startswith("others-0")}
-            | {"others-TOTAL_FORMS": "0"},
+            | {"others-TOTAL_FORMS": "0", "chair": ""},
             "Mark at least one person present: the minutes say who was there.",
         ),
         (
@@ -232,8 +234,13 @@ def test_attendance_recorded_as_the_seed_minutes_record_it(clerk_client, client,
                           "others-1-group": "board_member"},
             "Lisa Cummins is listed twice: list each person once.",
         ),
+        (
+            lambda data: {**data, f"member_{seed_person('gingell').pk}": "apologies"},
+            "Councillor Gingell chaired the meeting, so was present: mark them present or "
+            "choose who chaired",
+        ),
     ],
-    ids=["nobody-present", "member-unmarked", "no-group", "listed-twice"],
+    ids=["nobody-present", "member-unmarked", "no-group", "listed-twice", "chair-away"],
 )  # fmt: skip
 def test_bad_attendance_shows_the_error_summary_and_changes_nothing(
     clerk_client, july, change, message
@@ -269,7 +276,7 @@ def test_save_and_next_moves_one_minute_after_another_and_back(clerk_client, jul
     page = clerk_client.get(response.url)
     text = page_text(page)
     assert "Minute 1 saved." in text
-    assert "2. Declarations of Interest" in text and "minute 2 of 10" in text
+    assert "2. Declarations of Interest" in text and "Minute 2 of 10" in text
 
     back = clerk_client.post(response.url, {"narrative": "There were none.", "action": "back"})
     assert back.url == url
