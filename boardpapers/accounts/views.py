@@ -15,7 +15,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import Resolver404, resolve, reverse
+from django.urls import Resolver404, get_script_prefix, resolve, reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -69,10 +69,11 @@ def safe_next(request: HttpRequest, candidate: str) -> str:
     ):
         return ""
     parts = urlsplit(candidate)
-    if not parts.path.startswith("/"):
+    prefix = get_script_prefix()  # "/", or where the site is mounted
+    if not parts.path.startswith(prefix):
         return ""
     try:
-        match = resolve(parts.path)
+        match = resolve("/" + parts.path.removeprefix(prefix))
     except Resolver404:
         return ""
     if match.url_name in NOT_RETURNED_TO or not _answers_get(match.func):
