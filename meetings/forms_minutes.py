@@ -116,11 +116,13 @@ class OtherAttendeeForm(GovukFormMixin, forms.Form):
         help_text="Officers are listed by directorate, e.g. “People”.",
     )
 
-    def __init__(self, *args, people=None, **kwargs):
+    def __init__(self, *args, people=None, people_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         if people is not None:
             self.fields["person"].queryset = people
-        self.fields["person"].label_from_instance = person_label
+        if people_choices is not None:
+            # Read once for every row (the queryset still checks what is sent).
+            self.fields["person"].choices = people_choices
 
     def clean(self):
         data = super().clean()
@@ -144,10 +146,17 @@ def person_label(person: Person) -> str:
 class BaseOthersFormSet(forms.BaseFormSet):
     def __init__(self, *args, people=None, **kwargs):
         self.people = people
+        self.people_choices = [("", OtherAttendeeForm.base_fields["person"].empty_label)] + [
+            (person.pk, person_label(person)) for person in (people if people is not None else [])
+        ]
         super().__init__(*args, **kwargs)
 
     def get_form_kwargs(self, index):
-        return {**super().get_form_kwargs(index), "people": self.people}
+        return {
+            **super().get_form_kwargs(index),
+            "people": self.people,
+            "people_choices": self.people_choices,
+        }
 
     @property
     def empty_form(self):
@@ -157,6 +166,7 @@ class BaseOthersFormSet(forms.BaseFormSet):
             empty_permitted=True,
             use_required_attribute=False,
             people=self.people,
+            people_choices=self.people_choices,
             renderer=self.renderer,
         )
         self.add_fields(form, None)

@@ -412,3 +412,20 @@ def test_approving_without_choosing_a_meeting_shows_the_error_summary(clerk_clie
     assert "There is a problem" in text
     assert "Choose the later meeting that agreed the minutes" in text
     assert july.minutes.status == "draft"
+
+
+def test_the_attendance_page_reads_the_same_queries_however_many_came(clerk_client, july):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    start(clerk_client, july)
+    url = reverse("workspace-minutes-attendance", args=[july.slug])
+    data = seed_attendance(july)
+    few = {k: v for k, v in data.items() if not re.match(r"others-([3-9])-", k)}
+    clerk_client.post(url, {**few, "others-TOTAL_FORMS": "3"})
+    with CaptureQueriesContext(connection) as with_three:
+        clerk_client.get(url)
+    clerk_client.post(url, data)
+    with CaptureQueriesContext(connection) as with_ten:
+        assert "L Knight" in page_text(clerk_client.get(url))
+    assert len(with_ten) == len(with_three)
