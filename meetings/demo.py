@@ -24,7 +24,7 @@ from django.utils.text import slugify
 from reports.services import report_create
 
 from . import roles
-from .demo_plans import load_plans
+from .demo_plans import load_plans, load_votes
 from .models import (
     AgendaItem,
     Attendance,
@@ -470,4 +470,5 @@ def load_demo() -> LoadSummary:
     load_extra_meetings(summary, september.committee)
     load_exempt_papers(summary)
     load_plans(summary)
+    load_votes(summary)
     return summary

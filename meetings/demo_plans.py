@@ -23,8 +23,12 @@ from .models import (
     Meeting,
     Notice,
     Part,
+    Person,
     PlanEntry,
     PlanEntryVersion,
+    RecordedVote,
+    Resolution,
+    VoteCast,
     Ward,
 )
 
@@ -263,3 +267,47 @@ def load_plans(summary, *, today: dt.date | None = None) -> None:
         f"a forward plan, notices and decision records in each call-in state (made up; "
         f"{full.matter} and others, dated from {today:%d %B %Y})"
     )
+
+
+DEMO_VOTE_MOTION = (
+    "Made up for the demonstration: a recorded vote the real minutes do not hold. That the "
+    "recommendations be approved."
+)
+
+
+def load_votes(summary) -> None:
+    """A recorded vote by name on a resolution of the 7 July 2014 minutes (made up)."""
+    if RecordedVote.objects.filter(motion=DEMO_VOTE_MOTION).exists():
+        summary.skipped.append("the demonstration recorded vote (already loaded)")
+        return
+    resolution = (
+        Resolution.objects.filter(
+            minute_item__minutes__meeting__slug="2014-07-07-health-and-well-being-board"
+        )
+        .order_by("minute_item__position", "position")
+        .first()
+    )
+    if resolution is None:
+        return
+    people = list(
+        Person.objects.filter(
+            attendance__minutes__meeting__slug="2014-07-07-health-and-well-being-board",
+            attendance__group="board_member",
+        )
+        .distinct()
+        .order_by("surname", "pk")
+    )
+    if len(people) < 3:
+        return
+    vote = RecordedVote.objects.create(
+        resolution=resolution,
+        motion=DEMO_VOTE_MOTION,
+        outcome=RecordedVote.Outcome.CARRIED,
+        names_recorded=True,
+    )
+    options = ["against", "abstain"] + ["for"] * (len(people) - 2)
+    VoteCast.objects.bulk_create(
+        VoteCast(vote=vote, person=person, option=option)
+        for person, option in zip(people, options, strict=True)
+    )
+    summary.created.append("a recorded vote by name on the 7 July 2014 minutes (made up)")

@@ -384,6 +384,21 @@ PLAN_PATHS = {
             "responses": _ok(_page_of("DecisionRecord"), "Decision records, newest first"),
         }
     },
+    "/api/votes/": {
+        "get": {
+            "operationId": "listVoteEvents",
+            "parameters": [
+                {
+                    "name": "person",
+                    "in": "query",
+                    "description": "Only votes in which this person (their id) voted.",
+                    "schema": {"type": "string"},
+                },
+                *PAGE_PARAMS,
+            ],
+            "responses": _ok(_page_of("VoteEvent"), "Recorded votes as OCD vote events"),
+        }
+    },
     "/api/decision-records/{id}/": {
         "get": {
             "operationId": "getDecisionRecord",
@@ -429,6 +444,44 @@ _PLAN_ENTRY_PROPERTIES = {
 }
 
 PLAN_SCHEMAS = {
+    "VoteEvent": {
+        "type": "object",
+        "required": ["_type", "id", "motion_text", "result", "counts", "votes"],
+        "properties": {
+            "_type": {"const": "vote_event"},
+            "id": {"type": "integer"},
+            "identifier": {"type": "string"},
+            "motion_text": {"type": "string"},
+            "motion_classification": {"type": "array", "items": {"type": "string"}},
+            "start_date": {"type": "string", "format": "date-time"},
+            "result": {"enum": ["pass", "fail"]},
+            "organization": {"type": "string"},
+            "counts": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "option": {"enum": ["yes", "no", "abstain"]},
+                        "value": {"type": "integer"},
+                    },
+                },
+            },
+            "votes": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "option": {"enum": ["yes", "no", "abstain"]},
+                        "voter_name": {"type": "string"},
+                        "voter_id": {"type": "string"},
+                        "voter_url": _URI,
+                    },
+                },
+            },
+            "sources": {"type": "array", "items": {"type": "object"}},
+            "extras": {"type": "object"},
+        },
+    },
     "PlanEntry": {"type": "object", "properties": _PLAN_ENTRY_PROPERTIES},
     "PlanEntryFull": {
         "type": "object",

@@ -5,7 +5,7 @@ from . import api, member, theme, views, workspace, workspace_minutes, workspace
 from .feeds import PapersFeed
 from .sitemaps import SITEMAPS
 
-from . import api_plans, feeds_plans, views_plans, workspace_plans  # noqa: I001
+from . import api_plans, api_votes, feeds_plans, views_plans, views_votes, workspace_plans  # noqa: I001, E501
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -221,4 +221,17 @@ urlpatterns += [
         workspace_plans.record_effective,
         name="workspace-decision-record-effective",
     ),
+]
+
+# Recorded votes (views_votes, api_votes).
+urlpatterns += [
+    path("decisions/votes/", views_votes.vote_list, name="vote-list"),
+    path("people/<slug:slug>/votes/", views_votes.person_votes, name="person-votes"),
+    path("api/votes/", api_votes.vote_list, name="api-vote-list"),
+    path(
+        "workspace/meetings/<slug:slug>/votes/",
+        views_votes.meeting_votes,
+        name="workspace-meeting-votes",
+    ),
+    path("workspace/resolutions/<int:pk>/vote/", views_votes.vote_new, name="workspace-vote-new"),
 ]

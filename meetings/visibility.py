@@ -249,6 +249,11 @@ def decision_record_q(audience: int, prefix: str = "") -> Q:
     return _q(prefix, published_at__isnull=False)
 
 
+def vote_q(audience: int, prefix: str = "") -> Q:
+    """A recorded vote goes with the resolution it is recorded against (and so its minute)."""
+    return resolution_q(audience, f"{prefix}resolution__")
+
+
 def plan_entry_shows_documents(entry, audience: int) -> bool:
     """Rule 2 for the forward plan: a decision to be taken in private shows everyone its
     Schedule 12A paragraph and the reason; the documents to be considered reach only members

@@ -50,6 +50,7 @@ from .plans import (
     Ward,
 )
 from .records import AuditEntry, Summons, Supplement
+from .votes import RecordedVote, RecordedVoteQuerySet, VoteCast
 
 __all__ = [
     "EXEMPTION_CHOICES", "SCHEDULE_12A_PARAGRAPHS", "AgendaItem", "AgendaItemQuerySet",
@@ -59,4 +60,5 @@ __all__ = [
     "Resolution", "ResolutionQuerySet", "Summons", "Supplement", "exemption_constraints",
     "CallInState", "DecisionMakerKind", "DecisionRecord", "DecisionRecordQuerySet", "Notice",
     "NoticeQuerySet", "PlanEntry", "PlanEntryQuerySet", "PlanEntryVersion", "Ward",
+    "RecordedVote", "RecordedVoteQuerySet", "VoteCast",
 ]  # fmt: skip

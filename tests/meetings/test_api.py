@@ -17,7 +17,7 @@ def test_the_openapi_document_is_valid_and_names_every_endpoint(client):
         "/api/committees/", "/api/committees/{id}/", "/api/meetings/", "/api/meetings/{id}/",
         "/api/people/", "/api/people/{id}/", "/api/decisions/",
         "/api/forward-plan/", "/api/forward-plan/{id}/", "/api/notices/",
-        "/api/decision-records/", "/api/decision-records/{id}/",
+        "/api/decision-records/", "/api/decision-records/{id}/", "/api/votes/",
     }  # fmt: skip
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from meetings.models import DecisionRecord, Notice, PlanEntry
+from meetings.models import DecisionRecord, Notice, PlanEntry, Resolution
 
 ROLES = ("anonymous", "member", "clerk", "admin")
 EVERYONE_200 = dict.fromkeys(ROLES, 200)
@@ -90,6 +90,35 @@ def routes(case) -> dict[str, list]:
                 CLERKS_ONLY,
                 "draft",
             ),
+        ],
+        "vote-list": public("vote-list"),
+        "person-votes": [
+            case(lambda w: reverse("person-votes", args=[w.person.slug]), EVERYONE_200),
+            case(
+                lambda w: reverse("person-votes", args=["no-such-person"]),
+                dict.fromkeys(ROLES, 404),
+                "unknown",
+            ),
+        ],
+        "api-vote-list": public("api-vote-list"),
+        "workspace-meeting-votes": [
+            case(
+                lambda w: reverse("workspace-meeting-votes", args=[w.minutes_meeting.slug]),
+                WORKSPACE,
+            )
+        ],
+        "workspace-vote-new": [
+            case(
+                lambda w: reverse(
+                    "workspace-vote-new",
+                    args=[
+                        Resolution.objects.filter(minute_item__minutes__meeting=w.minutes_meeting)
+                        .first()
+                        .pk
+                    ],
+                ),
+                WORKSPACE,
+            )
         ],
         "workspace-plans": workspace("workspace-plans"),
         "workspace-plan-entry-new": workspace("workspace-plan-entry-new"),
