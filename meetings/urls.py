@@ -1,11 +1,23 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from . import api, member, theme, views, workspace, workspace_minutes, workspace_publish
+from . import (
+    api,
+    api_plans,
+    api_votes,
+    feeds_plans,
+    member,
+    theme,
+    views,
+    views_plans,
+    views_votes,
+    workspace,
+    workspace_minutes,
+    workspace_plans,
+    workspace_publish,
+)
 from .feeds import PapersFeed
 from .sitemaps import SITEMAPS
-
-from . import api_plans, api_votes, feeds_plans, views_plans, views_votes, workspace_plans  # noqa: I001, E501
 
 urlpatterns = [
     path("", views.home, name="home"),
