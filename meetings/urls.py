@@ -161,17 +161,11 @@ urlpatterns += [
         name="decision-record-detail",
     ),
     path("decisions/register/", views_plans.decisions_register, name="decisions-register"),
-    path(
-        "feeds/decision-records/", feeds_plans.DecisionRecordFeed(), name="decision-records-feed"
-    ),
+    path("feeds/decision-records/", feeds_plans.DecisionRecordFeed(), name="decision-records-feed"),
     path("api/forward-plan/", api_plans.plan_entry_list, name="api-plan-entry-list"),
-    path(
-        "api/forward-plan/<int:pk>/", api_plans.plan_entry_detail, name="api-plan-entry-detail"
-    ),
+    path("api/forward-plan/<int:pk>/", api_plans.plan_entry_detail, name="api-plan-entry-detail"),
     path("api/notices/", api_plans.notice_list, name="api-notice-list"),
-    path(
-        "api/decision-records/", api_plans.decision_record_list, name="api-decision-record-list"
-    ),
+    path("api/decision-records/", api_plans.decision_record_list, name="api-decision-record-list"),
     path(
         "api/decision-records/<int:pk>/",
         api_plans.decision_record_detail,

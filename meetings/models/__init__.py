@@ -54,11 +54,11 @@ from .votes import RecordedVote, RecordedVoteQuerySet, VoteCast
 
 __all__ = [
     "EXEMPTION_CHOICES", "SCHEDULE_12A_PARAGRAPHS", "AgendaItem", "AgendaItemQuerySet",
-    "Attendance", "AuditEntry", "Committee", "Declaration", "DeclarationQuerySet", "Meeting",
-    "MeetingAddress", "MeetingQuerySet", "Membership", "MinuteItem", "MinuteItemQuerySet",
-    "Minutes", "MinutesQuerySet", "ModernGovId", "Part", "Passage", "Person", "PortalSettings",
-    "Resolution", "ResolutionQuerySet", "Summons", "Supplement", "exemption_constraints",
-    "CallInState", "DecisionMakerKind", "DecisionRecord", "DecisionRecordQuerySet", "Notice",
-    "NoticeQuerySet", "PlanEntry", "PlanEntryQuerySet", "PlanEntryVersion", "Ward",
-    "RecordedVote", "RecordedVoteQuerySet", "VoteCast",
+    "Attendance", "AuditEntry", "CallInState", "Committee", "DecisionMakerKind", "DecisionRecord",
+    "DecisionRecordQuerySet", "Declaration", "DeclarationQuerySet", "Meeting", "MeetingAddress",
+    "MeetingQuerySet", "Membership", "MinuteItem", "MinuteItemQuerySet", "Minutes",
+    "MinutesQuerySet", "ModernGovId", "Notice", "NoticeQuerySet", "Part", "Passage", "Person",
+    "PlanEntry", "PlanEntryQuerySet", "PlanEntryVersion", "PortalSettings", "RecordedVote",
+    "RecordedVoteQuerySet", "Resolution", "ResolutionQuerySet", "Summons", "Supplement", "VoteCast",
+    "Ward", "exemption_constraints",
 ]  # fmt: skip
