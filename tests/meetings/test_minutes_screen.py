@@ -429,3 +429,16 @@ def test_the_attendance_page_reads_the_same_queries_however_many_came(clerk_clie
     with CaptureQueriesContext(connection) as with_ten:
         assert "L Knight" in page_text(clerk_client.get(url))
     assert len(with_ten) == len(with_three)
+
+
+def test_the_attendance_of_approved_minutes_offers_no_save(clerk_client):
+    url = reverse("workspace-minutes-attendance", args=[MINUTES_SLUG])
+    text = page_text(clerk_client.get(url))
+    assert "they cannot be changed" in text and "Save and continue" not in text
+    # The seed's attendance, as the demo loaded it: Lucas absent, Banbury sent apologies.
+    html = clerk_client.get(url).content.decode()
+    for key, choice in (("lucas", "absent"), ("banbury", "apologies"), ("gingell", "present")):
+        (radio,) = re.findall(
+            rf'<input[^>]*value="{choice}"[^>]*id="id_member_{seed_person(key).pk}_\d"[^>]*>', html
+        )
+        assert "checked" in radio
