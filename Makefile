@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTHON_MIN := 3.12
 
-.PHONY: govuk-frontend docx-deps ocr-deps demo test lint format ci install system-deps browser-deps clean help
+.PHONY: govuk-frontend docx-deps ocr-deps drill-deps demo test lint format ci install system-deps browser-deps clean help
 
 help:
 	@echo "make demo   - set up everything and serve the portal with demo data on http://127.0.0.1:$(PORT)"
@@ -95,7 +95,19 @@ ocr-deps:
 	  fi; \
 	fi
 
-test: install browser-deps docx-deps ocr-deps
+# nginx and Redis for the two-node drill (tests/test_two_nodes.py, on PostgreSQL only): Debian's
+# packages; the drill starts its own of each on free ports. Without them it is skipped.
+drill-deps:
+	@if ! command -v nginx >/dev/null || ! command -v redis-server >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing nginx and redis-server for the two-node drill (apt-get)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx redis-server >/dev/null; \
+	  else \
+	    echo "The two-node drill needs nginx and Redis (sudo apt-get install nginx redis-server); without Redis it is skipped."; \
+	  fi; \
+	fi
+
+test: install browser-deps docx-deps ocr-deps drill-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install
