@@ -11,8 +11,16 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 
+from meetings.demo_plans import DEMO_VOTE_MOTION
 from meetings.formats import long_date
-from meetings.models import AgendaItem, Committee, DecisionRecord, Meeting, PlanEntry
+from meetings.models import (
+    AgendaItem,
+    Committee,
+    DecisionRecord,
+    Meeting,
+    PlanEntry,
+    RecordedVote,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
@@ -160,6 +168,7 @@ PUBLIC_PAGES = [
     "/decisions/records/",
     "/decisions/register/",
     "/forward-plan/?ward=atlantis",
+    "/decisions/votes/",
 ]
 
 
@@ -167,7 +176,9 @@ def _entry_and_record_pages() -> list[str]:
     private = PlanEntry.objects.get(matter__contains="Radford Yard")
     called = DecisionRecord.objects.get(title__contains="Earlsdon day centre")
     waiting = DecisionRecord.objects.get(title__contains="community meals")
+    voter = RecordedVote.objects.get(motion=DEMO_VOTE_MOTION).casts.first().person
     return [
+        f"/people/{voter.slug}/votes/",
         private.get_absolute_url(),
         called.get_absolute_url(),
         waiting.get_absolute_url(),
@@ -195,12 +206,15 @@ def test_axe_finds_no_violation_on_the_plan_pages(width, page_for, portal_url):
     called = DecisionRecord.objects.get(title__contains="Earlsdon day centre")
     waiting = DecisionRecord.objects.get(title__contains="community meals")
     entry = PlanEntry.objects.get(matter__contains="Radford Yard")
+    vote = RecordedVote.objects.get(motion=DEMO_VOTE_MOTION)
     for path in [
         "/workspace/forward-plan/",
         "/workspace/forward-plan/new/",
         f"/workspace/forward-plan/{entry.pk}/",
         f"/workspace/forward-plan/{entry.pk}/notices/new/",
         "/workspace/decision-records/new/",
+        "/workspace/meetings/2014-07-07-health-and-well-being-board/votes/",
+        f"/workspace/resolutions/{vote.resolution_id}/vote/",
         f"/workspace/decision-records/{draft.pk}/",
         f"/workspace/decision-records/{called.pk}/",
         f"/workspace/decision-records/{waiting.pk}/",

@@ -252,3 +252,16 @@ def test_a_general_exception_notice_too_late_is_refused_and_says_why(client_as):
     assert "fewer than 5 clear days" in text(response)
     notice.refresh_from_db()
     assert notice.published_at is None
+
+
+def test_loading_the_demo_again_changes_nothing():
+    from meetings.demo import LoadSummary
+    from meetings.demo_plans import load_plans, load_votes
+
+    before = (PlanEntry.objects.count(), DecisionRecord.objects.count(), Notice.objects.count())
+    summary = LoadSummary()
+    load_plans(summary)
+    load_votes(summary)
+    after = (PlanEntry.objects.count(), DecisionRecord.objects.count(), Notice.objects.count())
+    assert after == before
+    assert summary.created == []
