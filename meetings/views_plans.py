@@ -147,6 +147,17 @@ def _with_notice_status(entries) -> list[PlanEntry]:
     return entries
 
 
+def _where_it_went(entries: list[PlanEntry], user) -> None:
+    """Each entry's agenda item as ``entry.item``, if the viewer may see it (an item of a draft
+    meeting is for clerks only)."""
+    ids = [e.agenda_item_id for e in entries if e.agenda_item_id]
+    visible = set(
+        AgendaItem.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True)
+    )
+    for entry in entries:
+        entry.item = entry.agenda_item if entry.agenda_item_id in visible else None
+
+
 def plan_current(request: HttpRequest) -> HttpResponse:
     """The current forward plan: the decisions expected from the start of this month, by month
     and, within each month, by decision maker. ``?earlier=1`` shows the decisions already
@@ -168,7 +179,10 @@ def plan_current(request: HttpRequest) -> HttpResponse:
     if earlier:
         base = base.order_by("-expected_date", "decision_maker", "pk")
     filterset = PlanFilter(data or None, queryset=base)
-    entries = _with_notice_status(_filtered(filterset, base)[:500])
+    entries = _with_notice_status(
+        _filtered(filterset, base).select_related("agenda_item__meeting__committee")[:500]
+    )
+    _where_it_went(entries, request.user)
     months = []
     for month, in_month in groupby(entries, key=lambda e: e.expected_date.replace(day=1)):
         in_month = sorted(in_month, key=lambda e: (e.decision_maker, e.expected_date, e.pk))

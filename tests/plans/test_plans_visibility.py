@@ -124,3 +124,21 @@ def test_a_draft_record_reaches_no_one_but_clerks(client_as):
         assert client_as(role).get(draft.get_absolute_url()).status_code == status
     for url in ("/decisions/records/", "/decisions/register/", "/feeds/decision-records/"):
         assert draft.title not in client_as("member").get(url).content.decode(), url
+
+
+def test_where_an_entry_went_is_hidden_while_its_meeting_is_a_draft(
+    private_entry, clerk, client_as
+):
+    from meetings.models import Meeting
+
+    draft = Meeting.objects.filter(status=Meeting.Status.DRAFT).first()
+    item = draft.agenda_items.filter(parent=None).first()
+    plans.plan_entry_link_item(entry=private_entry, item=item, by=clerk)
+    for role, seen in (("anonymous", False), ("member", False), ("clerk", True)):
+        client = client_as(role)
+        detail = client.get(private_entry.get_absolute_url()).content.decode()
+        listing = client.get("/forward-plan/").content.decode()
+        api = client.get(f"/api/forward-plan/{private_entry.pk}/").json()
+        assert (draft.get_absolute_url() in detail) == seen, role
+        assert (draft.get_absolute_url() in listing) == seen, role
+        assert (api["agenda_item"] is not None) == seen, role
