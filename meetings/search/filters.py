@@ -7,7 +7,7 @@ be handed to either full-text backend unchanged.
 import django_filters
 from django import forms
 
-from ..filters import DateInput
+from ..filters import DateFilter, FilterForm, choose_message
 from ..models import Committee
 from ..models_search import Passage
 
@@ -18,19 +18,19 @@ class SearchFilter(django_filters.FilterSet):
         queryset=Committee.objects.order_by("name"),
         to_field_name="slug",
         empty_label="All committees",
+        error_messages=choose_message("a committee"),
     )
-    date_from = django_filters.DateFilter(
-        field_name="date", lookup_expr="gte", label="From", widget=DateInput
-    )
-    date_to = django_filters.DateFilter(
-        field_name="date", lookup_expr="lte", label="To", widget=DateInput
-    )
+    date_from = DateFilter(field_name="date", lookup_expr="gte", label="From")
+    date_to = DateFilter(field_name="date", lookup_expr="lte", label="To")
     kind = django_filters.MultipleChoiceFilter(
         choices=Passage.Kind.choices,
         label="Look in",
+        help_text="All of these when none is ticked.",
         widget=forms.CheckboxSelectMultiple,
+        error_messages=choose_message("where to look"),
     )
 
     class Meta:
         model = Passage
         fields = ["committee", "date_from", "date_to", "kind"]
+        form = FilterForm

@@ -1,12 +1,14 @@
 """Reflow at 320 CSS pixels (WCAG 1.4.10, promised by the accessibility statement): a search
 result whose snippet holds a very long unbroken word (an e-mail address) breaks the word, not
 the page. At 375 px the page was 419 px wide. And the search form lays out as it reads: each
-check box beside its label, the two dates of the range together."""
+check box beside its label, the two dates of the range together. And no page type, for any
+role, scrolls sideways at 320 px."""
 
 import pytest
 
 from meetings import search_index
 from meetings.models import AgendaItem, Meeting
+from tests.browser.test_accessibility import PAGE_TYPES, _url
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
@@ -51,7 +53,9 @@ def test_search_form_check_boxes_sit_beside_their_labels_and_the_dates_together(
 ):
     page = page_for("anonymous", width=1280)
     page.goto(f"{portal_url}/search/?q=care")
-    for choice in page.locator("form.search-form .choice").all():
+    choices = page.locator("form.search-form .govuk-checkboxes__item").all()
+    assert len(choices) >= 4
+    for choice in choices:
         box = choice.locator("input").bounding_box()
         label = choice.locator("label").bounding_box()
         assert box and label
@@ -62,3 +66,19 @@ def test_search_form_check_boxes_sit_beside_their_labels_and_the_dates_together(
     assert date_from and date_to
     assert abs(date_from["y"] - date_to["y"]) < 2  # side by side on one row
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+
+
+@pytest.mark.parametrize("role", ["anonymous", "member", "clerk"])
+def test_no_page_type_scrolls_sideways_at_320_pixels(role, page_for, portal_url):
+    page = page_for(role, width=320)
+    wide = {}
+    for name, path in PAGE_TYPES.items():
+        if name == "sign-in" and role != "anonymous":
+            continue
+        page.goto(_url(page, portal_url, path))
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        if overflow > 0:
+            wide[name] = overflow
+    assert wide == {}

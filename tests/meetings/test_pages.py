@@ -1,6 +1,7 @@
 """The public reading pages show what the seed says, and bad input gets a message, not a 500."""
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -52,7 +53,7 @@ def test_meeting_list_filters_by_committee_dates_and_status(client):
 def test_a_bad_filter_gets_a_message_and_no_results(client):
     html = text(client.get("/meetings/?date_from=31/02/2014&committee=no-such-board"))
     assert "Some filters could not be used" in html
-    assert "Enter a valid date" in html
+    assert "From must be a real date" in html
     assert "0 meetings" in html
     assert "1 meeting" in text(client.get("/meetings/?date_from=22/09/2014&date_to=22/09/2014"))
 
@@ -89,12 +90,13 @@ def test_minutes_page_groups_attendance_numbers_minutes_and_links_approval(clien
     assert "held at 2.00 p.m. on 7th July, 2014" in html
     for heading in ("Board Members", "Other representatives", "Employees (by Directorate)",
                     "Apologies"):  # fmt: skip
-        assert f"<h3>{heading}</h3>" in html
-    assert "<dt>Resources</dt><dd>" in html
+        assert f'<h3 class="govuk-heading-s">{heading}</h3>' in html
+    assert '<dt class="govuk-summary-list__key">Resources</dt>' in html
     assert 'id="minute-7"' in html
     assert "<strong>RESOLVED</strong> that the content of the strategy be noted" in html
     assert '<span class="resolution-number">(2)</span>' in html
-    assert f'Agreed as a true record at the <a href="{SEED}">meeting of 22 September 2014' in html
+    agreed = f'Agreed as a true record at the <a class="govuk-link" href="{SEED}">meeting of'
+    assert f"{agreed} 22 September 2014" in html
     assert "(Meeting closed at 4.10 pm)" in html
 
 
@@ -162,3 +164,77 @@ def test_unknown_pages_get_a_helpful_404(client):
     response = client.get("/meetings/1999-01-01-nothing/")
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
+
+
+def accessible_names(html: str) -> dict[str, set[str]]:
+    """Each link's accessible name (its aria-label, or all its text, visually hidden words too)
+    with the addresses links of that name go to."""
+    from lxml import html as lxml_html
+
+    names: dict[str, set[str]] = {}
+    for link in lxml_html.fromstring(html).xpath("//a[@href]"):
+        name = link.get("aria-label") or " ".join(link.text_content().split())
+        names.setdefault(name, set()).add(link.get("href"))
+    return names
+
+
+@pytest.mark.parametrize(
+    "url", ["/committees/health-and-well-being-board/", "/meetings/", "/", "/decisions/"]
+)
+def test_no_two_links_to_different_places_share_their_words(client_as, url):
+    """A screen reader's list of links says which meeting each one is (WCAG 2.4.4)."""
+    for role in ("anonymous", "member", "clerk"):
+        names = accessible_names(text(client_as(role).get(url)))
+        assert {name: hrefs for name, hrefs in names.items() if len(hrefs) > 1} == {}
+
+
+def test_a_meeting_link_says_which_meeting(client):
+    names = accessible_names(text(client.get("/committees/health-and-well-being-board/")))
+    assert names["Monday, 22nd September, 2014"] == {SEED}  # under the committee's heading
+    names = accessible_names(text(client.get("/meetings/")))
+    assert names["Coventry Health and Well-being Board, Monday, 22nd September, 2014"] == {SEED}
+
+
+def test_meeting_states_are_tags_and_the_private_reason_is_set_apart(client_as):
+    listing = text(client_as("anonymous").get("/meetings/"))
+    assert re.search(r'<strong class="govuk-tag govuk-tag--red[^"]*">Cancelled</strong>', listing)
+    assert re.search(
+        r'<strong class="govuk-tag govuk-tag--yellow[^"]*">Postponed</strong>', listing
+    )
+    draft = Meeting.objects.filter(status="draft").first()
+    clerk_view = text(client_as("clerk").get(f"/committees/{draft.committee.slug}/"))
+    assert re.search(r'<strong class="govuk-tag govuk-tag--grey[^"]*">Draft</strong>', clerk_view)
+    private = (
+        Meeting.objects.get(slug="2014-10-15-health-and-social-care-scrutiny-board")
+        .agenda_items.filter(part="private")
+        .first()
+    )
+    html = text(client_as("anonymous").get(private.meeting.get_absolute_url()))
+    inset = re.search(r'<div class="govuk-inset-text[^"]*">(.*?)</div>', html, re.S).group(1)
+    assert "Private item" in inset and f"paragraph {private.exemption_paragraph}" in inset
+    member = text(client_as("member").get(private.meeting.get_absolute_url()))
+    assert "Exempt: members only</strong>" in member
+    assert "Exempt: members only" not in html
+
+
+def test_pages_lead_back_with_breadcrumbs(client):
+    html = text(client.get(SEED))
+    crumbs = re.search(r'<nav class="govuk-breadcrumbs".*?</nav>', html, re.S).group(0)
+    assert re.findall(r">([^<>]+)</a>", crumbs) == [
+        "Home", "Committees", "Coventry Health and Well-being Board"
+    ]  # fmt: skip
+    html = text(client.get(JULY_MINUTES))
+    crumbs = re.search(r'<nav class="govuk-breadcrumbs".*?</nav>', html, re.S).group(0)
+    assert re.findall(r">([^<>]+)</a>", crumbs)[-1] == "7 July 2014"
+
+
+def test_a_date_in_the_address_fills_the_day_month_and_year_boxes(client):
+    """Links written before the date input (?date_from=2014-09-01) keep working."""
+    html = text(client.get("/meetings/?date_from=2014-09-01&date_to=2014-09-30"))
+    assert "1 meeting" in html
+    assert 'name="date_from_day" type="text" inputmode="numeric" value="1"' in html
+    assert 'name="date_to_month" type="text" inputmode="numeric" value="9"' in html
+    boxes = {"date_from_day": "22", "date_from_month": "9", "date_from_year": "2014"}
+    assert "1 meeting" in text(client.get("/meetings/", {**boxes, "date_to": "2014-09-22"}))
+    html = text(client.get("/meetings/", {"date_from_day": "22", "date_from_month": "9"}))
+    assert "From must include a year" in html and "0 meetings" in html
