@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -113,22 +113,23 @@ def _due(meetings, now) -> dict:
         .annotate(minutes_started=Count("minutes", distinct=True))
         .order_by("-start")[:DUE_ROWS]
     )
+    # The meeting that will be asked to agree them: the committee's next one, not cancelled.
+    next_start = (
+        Meeting.objects.filter(
+            committee_id=OuterRef("meeting__committee_id"), start__gt=OuterRef("meeting__start")
+        )
+        .exclude(status=Meeting.Status.CANCELLED)
+        .order_by("start")
+        .values("start")[:1]
+    )
     to_approve = list(
         Minutes.objects.filter(
             meeting__in=meetings.values("pk"), is_published=True, status=Minutes.Status.DRAFT
         )
         .select_related("meeting__committee")
+        .annotate(next_start=Subquery(next_start))
         .order_by("-meeting__start")[:DUE_ROWS]
     )
-    for minutes in to_approve:
-        minutes.next_meeting = (
-            Meeting.objects.filter(
-                committee_id=minutes.meeting.committee_id, start__gt=minutes.meeting.start
-            )
-            .exclude(status=Meeting.Status.CANCELLED)
-            .order_by("start")
-            .first()
-        )
     supplements = list(
         meetings.filter(pending_count__gt=0)
         .exclude(status=Meeting.Status.DRAFT)

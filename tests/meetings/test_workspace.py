@@ -443,6 +443,29 @@ def test_the_dashboard_says_what_is_due_and_where_to_do_it(clerk_client, new_mee
     assert "govuk-tag" in html
 
 
+def test_draft_minutes_to_approve_name_the_meeting_that_will_agree_them(clerk_client, clerk):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from meetings import services
+
+    board = Committee.objects.get(slug="health-and-well-being-board")
+    august = services.meeting_create(
+        committee=board, start=timezone.make_aware(dt.datetime(2014, 8, 6, 14)), by=clerk
+    )
+    Meeting.objects.filter(pk=august.pk).update(status="published")
+    minutes = services.minutes_start(meeting=august, by=clerk)
+    html = clerk_client.get(reverse("workspace")).content.decode()
+    assert "Finish the minutes" in html  # started, not published
+    services.minutes_publish(minutes=minutes, by=clerk)
+    html = clerk_client.get(reverse("workspace")).content.decode()
+    approve = html[html.index('id="approve-heading"') : html.index('id="supplements-heading"')]
+    assert "Coventry Health and Well-being Board, 6 August 2014" in approve
+    assert "To be agreed at the meeting of 22 September 2014." in approve
+    assert reverse("workspace-minutes", args=[august.slug]) in approve
+
+
 def test_the_seed_agenda_had_to_go_out_by_friday_12_september():
     from meetings.publishing import dispatch_by
 
