@@ -456,8 +456,30 @@ def _on_meeting_rows(sender, meeting_ids=(), **kwargs) -> None:
         invalidate(meeting_ids=meeting_ids)
 
 
+def check_shared_cache(app_configs=None, **kwargs) -> list:
+    """``check --deploy``: a page cache that each process keeps for itself (``locmem``) would
+    serve pages that a change made through another process has replaced."""
+    from django.core.checks import Warning
+
+    backend = settings.CACHES.get(CACHE_ALIAS, {}).get("BACKEND", "")
+    if settings.PAGE_CACHE_SECONDS > 0 and backend.endswith("LocMemCache"):
+        return [
+            Warning(
+                "The page cache is in each process's memory (CACHE_URL=locmem://): a change "
+                "made through one process would not reach the pages another has cached.",
+                hint="Set CACHE_URL to a folder every worker shares (file:///...) or, with "
+                "more than one machine, to Redis (redis://host:6379/1).",
+                id="boardpapers.W001",
+            )
+        ]
+    return []
+
+
 def connect_invalidation() -> None:
+    from django.core import checks
     from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+
+    checks.register(check_shared_cache, checks.Tags.caches, deploy=True)
 
     from meetings.changes import meeting_rows_changed
 

@@ -427,3 +427,14 @@ def test_no_cached_page_outlives_a_paper_or_an_item_made_private(
     page = client.get(SEED).content.decode()
     assert "Late paper on carers" not in page and "Pooled budget paper" not in page
     assert client.get(f"/documents/{late.pk}/").status_code == 404
+
+
+def test_check_deploy_warns_of_a_cache_each_process_keeps_to_itself(settings):
+    from django.core.checks import run_checks
+
+    settings.CACHES = {"default": cache_from_url("locmem://")}
+    settings.PAGE_CACHE_SECONDS = 600
+    warnings = [m for m in run_checks(include_deployment_checks=True) if m.id.startswith("boardp")]
+    assert [m.id for m in warnings] == ["boardpapers.W001"]
+    settings.CACHES = {"default": cache_from_url("redis://127.0.0.1:6379/1")}
+    assert not [m for m in run_checks(include_deployment_checks=True) if m.id.startswith("boardp")]
