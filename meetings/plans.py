@@ -443,6 +443,10 @@ def decision_record_call_in(
         )
     if not called_in_by.strip():
         raise ValidationError({"called_in_by": "Say who called the decision in."})
+    if called_in_on < timezone.localdate(record.published_at):
+        raise ValidationError(
+            {"called_in_on": "A decision cannot be called in before its record was published."}
+        )
     before = {"state": record.state_on(called_in_on)}
     record.called_in_on = called_in_on
     record.called_in_by = called_in_by.strip()

@@ -248,6 +248,10 @@ def index(request: HttpRequest) -> HttpResponse:
             "entries": entries,
             "notices": Notice.objects.select_related("entry").order_by("-created_at"),
             "records": records,
+            "minutes_meetings": Meeting.objects.filter(minutes__isnull=False)
+            .select_related("committee")
+            .distinct()
+            .order_by("-start")[:12],
         },
     )
 

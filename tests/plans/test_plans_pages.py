@@ -265,3 +265,12 @@ def test_loading_the_demo_again_changes_nothing():
     after = (PlanEntry.objects.count(), DecisionRecord.objects.count(), Notice.objects.count())
     assert after == before
     assert summary.created == []
+
+
+def test_a_clerk_finds_the_workspace_from_the_plan_and_the_votes_from_the_workspace(client_as):
+    clerk = client_as("clerk")
+    assert 'href="/workspace/forward-plan/"' in clerk.get("/forward-plan/").content.decode()
+    workspace = clerk.get("/workspace/forward-plan/").content.decode()
+    assert 'href="/workspace/meetings/2014-07-07-health-and-well-being-board/votes/"' in workspace
+    public = client_as("anonymous").get("/forward-plan/").content.decode()
+    assert "/workspace/" not in public
