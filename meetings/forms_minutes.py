@@ -5,6 +5,7 @@ words a clerk uses."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 from django import forms
@@ -136,6 +137,14 @@ class OtherAttendeeForm(GovukFormMixin, forms.Form):
         return data
 
 
+def minute_version(narrative: str, resolutions: list[str]) -> str:
+    """A short fingerprint of a minute's words: the page's autosave sends the one it last saw,
+    so a draft never overwrites what was saved since (another tab, another clerk, or a Save
+    that arrived first)."""
+    text = "\x00".join([narrative, *resolutions])
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
 def person_label(person: Person) -> str:
     """Surname first, so a clerk finds a name by typing it."""
     name = f"{person.surname}, {person.forenames or person.honorific}".rstrip(", ")
@@ -182,6 +191,7 @@ class MinuteItemForm(GovukFormMixin, forms.Form):
     """A minute: its words, and its resolutions one a box ("resolution_1", "resolution_2" ...,
     as many as the page sends, so a box added by the page's script needs no server)."""
 
+    version = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
     narrative = forms.CharField(
         label="Minute",
         required=False,

@@ -27,6 +27,7 @@ from .forms_minutes import (
     MinuteItemForm,
     OthersFormSet,
     capacity_of,
+    minute_version,
 )
 from .minutes_layout import attendance_groups
 from .models import AgendaItem, Attendance, Meeting, MinuteItem, Minutes, Person
@@ -242,7 +243,10 @@ def minute_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = MinuteItemForm(
         request.POST if request.method == "POST" else None,
         resolutions=resolutions,
-        initial={"narrative": item.narrative},
+        initial={
+            "narrative": item.narrative,
+            "version": minute_version(item.narrative, resolutions),
+        },
     )
     previous, following, place, total = _neighbours(request, item)
     meeting = item.minutes.meeting
@@ -315,11 +319,27 @@ def minute_item_autosave(request: HttpRequest, pk: int) -> JsonResponse:
     if not form.is_valid():
         first = next(iter(form.errors.values()))[0]
         return JsonResponse({"message": f"Not saved: {first}"}, status=400)
+    seen = form.cleaned_data.get("version")
+    if seen and seen != minute_version(item.narrative, resolutions):
+        return JsonResponse(
+            {
+                "message": "Not saved automatically: this minute was saved elsewhere since you "
+                "opened it (another tab or clerk). Save and next keeps your words; reload the "
+                "page to see theirs."
+            },
+            status=409,
+        )
+    values = form.values()
     try:
-        services.minute_item_save(item=item, by=request.user, **form.values())
+        services.minute_item_save(item=item, by=request.user, **values)
     except ValidationError as error:
         return JsonResponse({"message": f"Not saved: {' '.join(error.messages)}"}, status=409)
-    return JsonResponse({"message": f"Saved at {timezone.localtime():%H:%M}"})
+    return JsonResponse(
+        {
+            "message": f"Saved at {timezone.localtime():%H:%M}",
+            "version": minute_version(values["narrative"], values["resolutions"]),
+        }
+    )
 
 
 @clerk_required

@@ -62,13 +62,29 @@
   var WAIT_MS = 2000;
   var timer = null;
   var changed = false;
+  var busy = false;
+  var version = form.querySelector("input[name=version]");
 
+  function later() {
+    if (timer) {
+      clearTimeout(timer);
+    }
+    timer = setTimeout(save, WAIT_MS);
+  }
+
+  // One draft at a time, each sending the version of the words the last one saved: the
+  // server refuses a draft when the minute was saved elsewhere since.
   function save() {
     timer = null;
     if (!changed) {
       return;
     }
+    if (busy) {
+      later();
+      return;
+    }
     changed = false;
+    busy = true;
     fetch(url, {
       method: "POST",
       body: new FormData(form),
@@ -79,9 +95,14 @@
         return response.json();
       })
       .then(function (answer) {
+        busy = false;
         status.textContent = answer.message;
+        if (answer.version && version) {
+          version.value = answer.version;
+        }
       })
       .catch(function () {
+        busy = false;
         changed = true;
         status.textContent =
           "Not saved: the portal could not be reached. Your words are still here; press Save and next to keep them.";
@@ -90,10 +111,7 @@
 
   form.addEventListener("input", function () {
     changed = true;
-    if (timer) {
-      clearTimeout(timer);
-    }
-    timer = setTimeout(save, WAIT_MS);
+    later();
   });
   form.addEventListener("submit", function () {
     if (timer) {

@@ -442,3 +442,20 @@ def test_the_attendance_of_approved_minutes_offers_no_save(clerk_client):
             rf'<input[^>]*value="{choice}"[^>]*id="id_member_{seed_person(key).pk}_\d"[^>]*>', html
         )
         assert "checked" in radio
+
+
+def test_a_draft_never_overwrites_a_minute_saved_elsewhere_since(clerk_client, july):
+    start(clerk_client, july)
+    item = minute(july, "1")
+    html = clerk_client.get(reverse("workspace-minute-item", args=[item.pk])).content.decode()
+    (opened,) = re.findall(r'name="version" value="([0-9a-f]+)"', html)
+    autosave = reverse("workspace-minute-autosave", args=[item.pk])
+    first = clerk_client.post(autosave, {"version": opened, "narrative": "Draft one"}).json()
+    # The page sends the version its last draft saved ...
+    second = clerk_client.post(autosave, {"version": first["version"], "narrative": "Draft two"})
+    assert second.status_code == 200
+    # ... so a draft from a page that has not seen "Draft two" (another tab) is refused.
+    stale = clerk_client.post(autosave, {"version": opened, "narrative": "Old tab"})
+    assert stale.status_code == 409 and "saved elsewhere" in stale.json()["message"]
+    item.refresh_from_db()
+    assert item.narrative == "Draft two"
