@@ -111,7 +111,10 @@ def _read_pdf(data: bytes) -> PdfFacts:
                 )
             check_limits(pdf, len(data))
             removals = neutralise_pdf(pdf)
-            if removals:
+            # A file qpdf had to repair may read differently in another reader (PDFium, a
+            # browser): it is stored as qpdf read it, which is what was checked.
+            repaired = bool(pdf.get_warnings())
+            if removals or repaired:
                 out = io.BytesIO()
                 # Streams stay as they were encoded: rewriting inflates nothing.
                 pdf.save(

@@ -187,3 +187,17 @@ def test_the_pack_builder_refuses_a_stored_file_that_is_active(seed_meeting, ite
     assert "upload it again" in pack.error
     assert not pack.file
     default_storage.delete(name)
+
+
+def test_a_file_that_had_to_be_repaired_is_stored_as_it_was_read(item):
+    """Another reader may rebuild a damaged file differently from the checks (and find what
+    they did not): the stored file is the one the checks read, written again."""
+    data = save(paper())
+    broken = data[: data.rfind(b"startxref")] + b"startxref\n99999\n%%EOF\n"
+    report = report_create(agenda_item=item, data=broken, title="Repaired")
+    stored = default_storage.open(report.file.name, "rb").read()
+    assert stored != broken
+    with pikepdf.open(io.BytesIO(stored)) as pdf:
+        assert len(pdf.pages) == 2
+        assert pdf.get_warnings() == []
+    assert_paper_intact(stored)

@@ -213,7 +213,10 @@ def _insert(data: bytes, inserts: list[tuple[str, dict]]) -> bytes:
             elif place == "bookmark":
                 with pdf.open_outline() as outline:
                     outline.root.append(pikepdf.OutlineItem("Item", 0))
-                pdf.Root.Outlines.First.A = action
+                first = pdf.Root.Outlines.First
+                if "/Dest" in first:
+                    del first["/Dest"]  # a bookmark has a destination or an action, not both
+                first.A = action
             elif place == "names":
                 pdf.Root.Names = pikepdf.Dictionary(
                     JavaScript=pikepdf.Dictionary(Names=[pikepdf.String("x"), action])
