@@ -254,6 +254,11 @@ def test_bad_attendance_shows_the_error_summary_and_changes_nothing(
     assert response.status_code == 200
     text = page_text(response)
     assert "There is a problem" in text and message in text
+    # Each message links to the field it is about, and that field is on the page.
+    html = response.content.decode()
+    summary = html.split("govuk-error-summary__list")[1].split("</ul>")[0]
+    for target in re.findall(r'href="#([^"]+)"', summary):
+        assert f'id="{target}"' in html, target
     after = list(
         Attendance.objects.filter(minutes__meeting=july).values_list("person", "group", "position")
     )
