@@ -131,12 +131,8 @@ def _what(action: pikepdf.Object) -> str | None:
 
 
 def _text(value) -> str:
-    if value is None:
-        return ""
-    try:
-        return bytes(value).decode("latin-1")
-    except (TypeError, ValueError):
-        return str(value)
+    """A string as a reader sees it (PDFDocEncoding or UTF-16 decoded); "" if none."""
+    return "" if value is None else str(value)
 
 
 def _key(obj: pikepdf.Object):

@@ -201,3 +201,24 @@ def test_a_file_that_had_to_be_repaired_is_stored_as_it_was_read(item):
         assert len(pdf.pages) == 2
         assert pdf.get_warnings() == []
     assert_paper_intact(stored)
+
+
+def test_a_link_is_judged_by_its_address_as_a_reader_decodes_it():
+    """A UTF-16 web address stays; a UTF-16 or padded script address goes."""
+    pdf = paper()
+    for address in ("https://www.coventry.gov.uk/✓", "  JavaScript:app.alert(1)", "java\tscript:x"):
+        action = pikepdf.Dictionary(S=pikepdf.Name.URI, URI=pikepdf.String(address + "✓"))
+        pdf.pages[0].obj.Annots.append(
+            pdf.make_indirect(
+                pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link,
+                                   Rect=[0, 0, 9, 9], A=action)
+            )
+        )  # fmt: skip
+    clean, removed = neutralise(save(pdf))
+    assert describe(removed) == [
+        "1 link that opened a file outside this document was removed.",
+        "1 link that ran a script was removed.",
+    ]
+    with pikepdf.open(io.BytesIO(clean)) as out:
+        kept = [str(a.A.URI) for a in out.pages[0].obj.Annots if "/URI" in a.get("/A", {})]
+    assert "https://www.coventry.gov.uk/✓✓" in kept
