@@ -251,7 +251,10 @@ def test_an_unknown_cache_url_is_refused():
 # -- Invalidation by dependency: a change reaches the pages that show it, and only those. --
 
 COMMITTEE = "/committees/health-and-well-being-board/"
-LISTS = ["/", "/meetings/", "/decisions/", "/feeds/papers/", "/sitemap.xml"]
+LISTS = [
+    "/", "/meetings/", "/decisions/", "/feeds/papers/", "/sitemap.xml",
+    "/mgWebService.asmx/GetCommittees", "/api/meetings/",
+]  # fmt: skip
 
 
 def _other_meeting(seed_meeting) -> Meeting:
