@@ -181,8 +181,19 @@ def _attendance_lines(form, others, memberships, rows) -> list[dict]:
         for f in others.forms
         if f.cleaned_data.get("person")
     ]
-    came.sort(key=lambda line: order.index(line["group"]))
-    return present + came + apologies
+    lines = present + came
+    # The board as the seed prints it: councillors first, then everyone else (substitutes
+    # among them) by surname; the other groups as entered; apologies last.
+    board = [line for line in lines if line["group"] == Attendance.Group.BOARD_MEMBER]
+    board.sort(key=_board_order)
+    rest = [line for line in lines if line["group"] != Attendance.Group.BOARD_MEMBER]
+    rest.sort(key=lambda line: order.index(line["group"]))
+    return board + rest + apologies
+
+
+def _board_order(line: dict) -> tuple:
+    person = line["person"]
+    return (person.honorific != "Councillor", person.surname.casefold(), person.forenames)
 
 
 def _minute(request: HttpRequest, pk: int) -> MinuteItem:

@@ -191,6 +191,12 @@ def test_attendance_recorded_as_the_seed_minutes_record_it(clerk_client, client,
     assert by_group["officer"] == ["R Tennant", "C Parker", "L Sanders", "L Knight"]
     assert {"Lisa Cummins", "Harjeet Matharu", "Andrea Simmonds"} <= set(by_group["board_member"])
     assert len(by_group["board_member"]) == 17
+    # Printed as the seed prints them: councillors first, then the rest by surname.
+    assert by_group["board_member"][:6] == [
+        "Councillor Caan", "Councillor Gingell", "Councillor Ruane", "Councillor Taylor",
+        "Dr Steven Allen", "Claire Bell",
+    ]  # fmt: skip
+    assert by_group["board_member"][-1] == "Andrea Simmonds"
     assert "Councillor A Lucas" not in {r.person.display_name for r in rows}  # absent
     assert rows.get(person__surname="Parker").directorate == "People"
     assert rows.get(person__surname="Matharu").capacity == "Voluntary Action Coventry"
