@@ -43,6 +43,12 @@ def _minutes(meeting: Meeting) -> Minutes:
 def _overview(request: HttpRequest, meeting: Meeting, minutes: Minutes, approve_form=None):
     attendance = list(minutes.attendance.select_related("person"))
     groups = attendance_groups(attendance)
+    items = list(
+        minutes.items.visible_to(request.user)
+        .order_by("position")
+        .prefetch_related("resolutions")
+        .select_related("agenda_item__parent")
+    )
     return render(
         request,
         "workspace/minutes.html",
@@ -51,10 +57,11 @@ def _overview(request: HttpRequest, meeting: Meeting, minutes: Minutes, approve_
             "minutes": minutes,
             "present": [a for a in attendance if a.group != Attendance.Group.APOLOGIES],
             "apologies": groups.apologies,
-            "items": minutes.items.visible_to(request.user)
-            .order_by("position")
-            .prefetch_related("resolutions")
-            .select_related("agenda_item__parent"),
+            "items": items,
+            "next_to_write": next(
+                (i for i in items if not (i.narrative or i.narrative_html or i.resolutions.all())),
+                None,
+            ),
             "approve_form": approve_form or ApproveForm(minutes=minutes),
         },
     )

@@ -470,3 +470,18 @@ def test_a_draft_never_overwrites_a_minute_saved_elsewhere_since(clerk_client, j
     assert stale.status_code == 409 and "saved elsewhere" in stale.json()["message"]
     item.refresh_from_db()
     assert item.narrative == "Draft two"
+
+
+def test_the_overview_offers_the_next_minute_to_write(clerk_client, july):
+    start(clerk_client, july)
+    url = reverse("workspace-minutes", args=[july.slug])
+    assert "Start writing: minute 1" in page_text(clerk_client.get(url))
+    for number in ("1", "2"):
+        clerk_client.post(
+            reverse("workspace-minute-item", args=[minute(july, number).pk]),
+            {"narrative": "Written.", "action": "save"},
+        )
+    html = clerk_client.get(url).content.decode()
+    third = reverse("workspace-minute-item", args=[minute(july, "3").pk])
+    assert re.search(rf'<a href="{third}"[^>]*>Carry on: minute 3</a>', html)
+    assert page_text(clerk_client.get(url)).count("Not written yet") == 8
