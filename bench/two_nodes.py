@@ -710,7 +710,13 @@ def main() -> None:
                 + (f"nginx :{cluster.proxy}" if cluster.proxy else "no nginx"),
                 flush=True,
             )
+            load_before = os.getloadavg()[0]
             result = drill(cluster, pause=args.pause)
+        print(
+            f"{os.cpu_count()} CPUs, load average {load_before:.1f} before the drill; "
+            f"{args.workers} gunicorn workers x 2 threads a node"
+            + (" (DEBUG=1: collectstatic failed)" if cluster.debug else "")
+        )
         print(result.report())
     finally:
         cluster.drop_database()
