@@ -260,7 +260,9 @@ class PostponeForm(GovukFormMixin, forms.Form):
         initial="tbc",
     )
     new_date = govuk.DateField(
-        label="New date", required=False, help_text="For example, 6 10 2014."
+        label="New date",
+        required=False,
+        help_text="If the new date is known. For example, 6 10 2014.",
     )
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
