@@ -282,6 +282,7 @@ ROUTES: dict[str, list[Case]] = {
     ],
     "api-decision-list": public("api-decision-list"),
     "api-openapi": public("api-openapi"),
+    "theme-css": public("theme-css"),
     "home": [Case(lambda w: reverse("home"), everyone(200))],
     "login": [
         Case(
