@@ -27,7 +27,7 @@ class SearchFilter(django_filters.FilterSet):
         label="Look in",
         help_text="All of these when none is ticked.",
         widget=forms.CheckboxSelectMultiple,
-        error_messages=choose_message("where to look"),
+        error_messages={"invalid_choice": "Tick only the places listed under Look in"},
     )
 
     class Meta:

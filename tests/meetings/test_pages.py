@@ -238,3 +238,27 @@ def test_a_date_in_the_address_fills_the_day_month_and_year_boxes(client):
     assert "1 meeting" in text(client.get("/meetings/", {**boxes, "date_to": "2014-09-22"}))
     html = text(client.get("/meetings/", {"date_from_day": "22", "date_from_month": "9"}))
     assert "From must include a year" in html and "0 meetings" in html
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/meetings/?date_from=31/02/2014&committee=no-such-board&status=nonsense",
+        "/decisions/?date_to=2014-02-31",
+        "/meetings/calendar/?month=2014-09&committee=no-such-board",
+        "/search/?q=care&kind=nonsense&date_from_day=31&date_from_month=2&date_from_year=2014",
+    ],
+)
+def test_each_problem_in_the_error_summary_leads_to_its_field(client, url):
+    from lxml import html as lxml_html
+
+    tree = lxml_html.fromstring(text(client.get(url)))
+    assert tree.xpath("string(//title)").startswith("Error: ")
+    summary = tree.xpath("//div[contains(@class, 'govuk-error-summary')]")[0]
+    links = summary.xpath(".//ul//a")
+    assert links
+    for link in links:
+        target = link.get("href").removeprefix("#")
+        field = tree.xpath(f"//form//*[@id='{target}']")
+        assert field and field[0].tag in ("input", "select"), link.text_content()
+        assert field[0].get("aria-describedby") or field[0].xpath("ancestor::fieldset")
