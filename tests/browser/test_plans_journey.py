@@ -224,4 +224,9 @@ def test_axe_finds_no_violation_on_the_plan_pages(width, page_for, portal_url):
         results = axe.run(clerk, options=AXE_OPTIONS)
         if results.violations_count:
             problems[path] = results.generate_report()
+        overflow = clerk.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        if overflow > 0:
+            problems[path + " (overflow)"] = overflow
     assert problems == {}
