@@ -22,7 +22,10 @@ cookie and a public header could reach a member's page. This middleware instead:
   page is served only while every token it was stored with is still current, and the check is
   one cache round trip (``get_many`` of the page and its versions). The versions are read
   before the view reads the database, so a page rendered from data older than a change is
-  stored under versions that change replaces.
+  stored under versions that change replaces. One request renders a missing page; others
+  asking for it meanwhile wait for it (a lock per page and versions, ``RENDER_WAIT_SECONDS`` at
+  most) and are served it only if its versions are still current, so fifty readers of the home
+  page just after a change cause one render, not fifty.
 - works out, for every save, deletion or many-to-many change of a meetings or reports row (and
   every ``meetings.changes.meeting_rows_changed``, which ``QuerySet.update()`` sends), which
   dependencies it touches (``keys_for``): a row of a meeting (agenda item, paper, its pages,
@@ -50,6 +53,7 @@ import functools
 import hashlib
 import logging
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterable
 from urllib.parse import parse_qs, unquote, urlparse
@@ -84,6 +88,12 @@ NEVER_CACHED_PATHS = ("/staff/", "/workspace/", "/sign-in/", "/sign-out/", "/pas
 ALLOWED_VARY = {"cookie", "accept-encoding"}
 MAX_BODY_BYTES = 2 * 1024 * 1024
 HEADER = "X-Page-Cache"
+# One request renders a page that is missing for given versions; others asking for it meanwhile
+# wait for it (polling) up to RENDER_WAIT_SECONDS, then render it themselves.
+LOCK_PREFIX = "page-cache:rendering:"
+RENDER_LOCK_SECONDS = 30
+RENDER_WAIT_SECONDS = 5.0
+RENDER_POLL_SECONDS = 0.02
 
 # What each public page shows, by URL name; "{slug}" and "{pk}" are the URL's arguments.
 DEPENDS: dict[str, tuple[str, ...]] = {
@@ -580,17 +590,47 @@ def _key(request: HttpRequest) -> str:
     return PAGE_PREFIX + hashlib.sha256(where.encode()).hexdigest()
 
 
-def _lookup(key: str, deps: tuple[str, ...]) -> tuple[object, tuple]:
-    """The stored page (or None) and the current versions of its dependencies, in one round
-    trip (two only when a version has been lost)."""
+def _lookup(key: str, deps: tuple[str, ...], lock: str = "") -> tuple[object, tuple, bool]:
+    """The stored page (or None), the current versions of its dependencies and whether
+    ``lock`` is held, in one round trip (two only when a version has been lost)."""
     cache = _cache()
-    wanted = [key, *(VERSION_PREFIX + d for d in deps)]
+    wanted = [key, *(VERSION_PREFIX + d for d in deps), *([lock] if lock else [])]
     found = cache.get_many(wanted)
     current = [found.get(VERSION_PREFIX + d) for d in deps]
     if None in current:
         fresh = versions(deps)
-        return None, tuple(fresh[d] for d in deps)
-    return found.get(key), tuple(current)
+        return None, tuple(fresh[d] for d in deps), False
+    return found.get(key), tuple(current), bool(lock) and lock in found
+
+
+def _lock_key(key: str, current: tuple) -> str:
+    return f"{LOCK_PREFIX}{key}:{hashlib.sha256(repr(current).encode()).hexdigest()[:16]}"
+
+
+def _wait_for_render(
+    key: str, deps: tuple[str, ...], lock: str, expected: tuple
+) -> tuple[object, tuple]:
+    """Another request is rendering this page for these versions: wait for it rather than
+    render it once more (fifty readers of the home page just after a change would otherwise
+    render it fifty times at once). Gives up when the other request is done without storing
+    it, when the versions change again, or after RENDER_WAIT_SECONDS; then the caller renders,
+    from the versions returned (read before it reads the database)."""
+    deadline = time.monotonic() + RENDER_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(RENDER_POLL_SECONDS)
+        entry, current, locked = _lookup(key, deps, lock)
+        if entry is not None and entry[0] == current:
+            return entry, current
+        if not locked or current != expected:
+            return None, current
+    return None, _lookup(key, deps)[1]
+
+
+def _from_entry(request: HttpRequest, entry) -> HttpResponse:
+    _, status, headers, body = entry
+    response = HttpResponse(body, status=status, headers=headers)
+    response[HEADER] = "hit"
+    return get_conditional_response(request, etag=response.get("ETag"), response=response)
 
 
 class PageCacheMiddleware:
@@ -603,31 +643,40 @@ class PageCacheMiddleware:
             if _signed_in(request) and not response.has_header("Cache-Control"):
                 patch_cache_control(response, private=True, no_store=True)
             return response
+        cache = _cache()
         try:
             key = _key(request)
-            entry, current = _lookup(key, dependencies(request))
+            deps = dependencies(request)
+            entry, current, _ = _lookup(key, deps)
+            if entry is not None and entry[0] == current:
+                return _from_entry(request, entry)
+            lock = _lock_key(key, current)
+            if not cache.add(lock, 1, RENDER_LOCK_SECONDS):
+                entry, current = _wait_for_render(key, deps, lock, current)
+                if entry is not None:
+                    return _from_entry(request, entry)
+                lock = ""
         except Exception:  # the cache is down: serve the page from the database
             logger.exception("The page cache could not be read")
             return self.get_response(request)
-        if entry is not None and entry[0] == current:
-            _, status, headers, body = entry
-            response = HttpResponse(body, status=status, headers=headers)
-            response[HEADER] = "hit"
-            conditional = get_conditional_response(
-                request, etag=response.get("ETag"), response=response
-            )
-            return conditional
-        response = self.get_response(request)
-        if _response_cacheable(request, response):
-            patch_cache_control(response, public=True, max_age=settings.PAGE_CACHE_MAX_AGE)
-            headers = [(k, v) for k, v in response.items() if k.lower() != HEADER.lower()]
-            try:
-                _cache().set(
-                    key,
-                    (current, response.status_code, headers, response.content),
-                    settings.PAGE_CACHE_SECONDS,
-                )
-            except Exception:
-                logger.exception("The page cache could not be written")
-            response[HEADER] = "miss"
-        return response
+        try:
+            response = self.get_response(request)
+            if _response_cacheable(request, response):
+                patch_cache_control(response, public=True, max_age=settings.PAGE_CACHE_MAX_AGE)
+                headers = [(k, v) for k, v in response.items() if k.lower() != HEADER.lower()]
+                try:
+                    cache.set(
+                        key,
+                        (current, response.status_code, headers, response.content),
+                        settings.PAGE_CACHE_SECONDS,
+                    )
+                except Exception:
+                    logger.exception("The page cache could not be written")
+                response[HEADER] = "miss"
+            return response
+        finally:
+            if lock:
+                try:
+                    cache.delete(lock)
+                except Exception:
+                    logger.exception("The page cache's render lock could not be released")
