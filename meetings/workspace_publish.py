@@ -186,6 +186,7 @@ def supplement(request: HttpRequest, slug: str) -> HttpResponse:
                 "full pack; the members were sent it.",
             )
             return redirect("workspace-agenda", slug=meeting.slug)
+    previews = _pack_previews(meeting, build=True) if changes else []
     return render(
         request,
         "workspace/supplement.html",
@@ -194,7 +195,8 @@ def supplement(request: HttpRequest, slug: str) -> HttpResponse:
             "changes": changes,
             "form": form,
             "supplements": publishing.supplements_of(meeting),
-            "previews": _pack_previews(meeting) if changes else [],
+            "previews": previews,
+            "previews_waiting": any(p["state"] != Pack.State.READY for p in previews),
         },
         status=400 if form.errors else 200,
     )
@@ -328,11 +330,20 @@ def preview(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     pack_kind = packs.KIND_BY_SLUG.get(kind)
     if pack_kind not in packs.VERSIONED_KINDS:
         raise Http404("No such pack.")
-    try:
-        inputs = packs.pack_inputs(meeting=meeting, kind=pack_kind, pending=True)
-    except packs.PackNotAvailable as exc:
-        raise Http404(str(exc)) from exc
-    pack = packs.pack_request(meeting=meeting, kind=pack_kind, inputs=inputs)
+    built = request.GET.get("built", "")
+    if built:
+        # An earlier preview, read while the current one is being built.
+        if not (built.isascii() and built.isdigit()):
+            raise Http404("No such preview.")
+        pack = get_object_or_404(
+            Pack.objects.ready(), pk=int(built), meeting=meeting, kind=pack_kind, version=None
+        )
+    else:
+        try:
+            inputs = packs.pack_inputs(meeting=meeting, kind=pack_kind, pending=True)
+        except packs.PackNotAvailable as exc:
+            raise Http404(str(exc)) from exc
+        pack = packs.pack_request(meeting=meeting, kind=pack_kind, inputs=inputs)
     if not pack.is_ready:
         response = render(
             request,

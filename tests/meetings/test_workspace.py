@@ -503,6 +503,14 @@ def test_the_publish_page_says_whether_each_preview_is_current(clerk_client, new
     html = clerk_client.get(url).content.decode()
     assert "Being built" in html and "Refresh to see if it is ready" in html
     assert ">Older</strong>" in html and "from the agenda as it was then" in html
+    # The earlier preview can be read meanwhile; the current one says it is being prepared.
+    earlier = Pack.objects.get(meeting=new_meeting, kind="public", state="ready")
+    preview = reverse("workspace-preview", args=[new_meeting.slug, "agenda-pack"])
+    assert f"{preview}?built={earlier.pk}" in html
+    old = clerk_client.get(f"{preview}?built={earlier.pk}")
+    assert old.status_code == 200 and b"".join(old.streaming_content).startswith(b"%PDF")
+    assert clerk_client.get(preview).status_code == 503
+    assert clerk_client.get(f"{preview}?built=%C2%B2").status_code == 404
     assert 'aria-live="polite"' in html
     status = clerk_client.get(reverse("pack-status", args=[new_meeting.slug])).json()
     public = next(p for p in status["packs"] if p["kind"] == "public")
