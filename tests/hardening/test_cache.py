@@ -441,3 +441,45 @@ def test_check_deploy_warns_of_a_cache_each_process_keeps_to_itself(settings):
     assert [m.id for m in warnings] == ["boardpapers.W001"]
     settings.CACHES = {"default": cache_from_url("redis://127.0.0.1:6379/1")}
     assert not [m for m in run_checks(include_deployment_checks=True) if m.id.startswith("boardp")]
+
+
+def _render_lock(url: str):
+    """The lock a request rendering ``url`` now holds, and the versions it renders for."""
+    from django.test import RequestFactory
+
+    from boardpapers.cache import _key, _lock_key, _lookup, dependencies
+
+    request = RequestFactory().get(url)
+    key, deps = _key(request), dependencies(request)
+    current = _lookup(key, deps)[1]
+    return key, _lock_key(key, current), current
+
+
+def test_a_reader_waits_for_the_render_already_under_way(page_cache, client):
+    """Readers of a page that another request is rendering get that render when it is stored,
+    rather than rendering it again; if that request stores nothing, they render it."""
+    import threading
+    import time
+
+    key, lock, current = _render_lock(SEED)
+    assert page_cache.add(lock, 1, 30)
+
+    def render_elsewhere():
+        time.sleep(0.3)
+        page_cache.set(key, (current, 200, [("Content-Type", "text/html")], b"rendered once"))
+        page_cache.delete(lock)
+
+    other = threading.Thread(target=render_elsewhere)
+    other.start()
+    page = client.get(SEED)
+    other.join()
+    assert page["X-Page-Cache"] == "hit" and page.content == b"rendered once"
+
+    page_cache.delete(key)
+    key, lock, current = _render_lock(SEED)
+    assert page_cache.add(lock, 1, 30)
+    gives_up = threading.Timer(0.3, page_cache.delete, args=[lock])
+    gives_up.start()
+    page = client.get(SEED)
+    gives_up.join()
+    assert page["X-Page-Cache"] == "miss" and b"Better Care Fund" in page.content
