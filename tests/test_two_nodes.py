@@ -57,9 +57,11 @@ def cluster(tmp_path):
     cluster = drill.Cluster(
         _database_url(name), "redis://127.0.0.1:6379/14", tmp_path, log=lambda *a: None
     )
-    with cluster:
-        yield drill, cluster
-    cluster.drop_database()
+    try:
+        with cluster:
+            yield drill, cluster
+    finally:
+        cluster.drop_database()
 
 
 def test_node_b_never_serves_what_a_clerk_changed_through_node_a(cluster):
