@@ -82,6 +82,10 @@ IGNORED_MODELS = {
     "meetings.summons",
     "meetings.mymeetingsvisit",
     "meetings.passage",
+    # E-mail alerts: visitors' addresses and what they are sent, never shown on a page.
+    "meetings.alertaddress",
+    "meetings.alertsubscription",
+    "meetings.alertevent",
 }
 BYPASS_COOKIES = {"messages"}  # and settings.SESSION_COOKIE_NAME
 NEVER_CACHED_PATHS = ("/staff/", "/workspace/", "/sign-in/", "/sign-out/", "/password-reset/")
