@@ -11,7 +11,7 @@ from reports.models import Report
 
 from . import govuk
 from .govuk import GovukFormMixin
-from .models import AgendaItem, Attendance, Committee, Meeting, Minutes, Part
+from .models import AgendaItem, Committee, Meeting, Part
 from .models.agenda import SCHEDULE_12A_PARAGRAPHS, SCHEDULE_12A_SHORT_NAMES
 
 
@@ -282,46 +282,3 @@ class PostponeForm(GovukFormMixin, forms.Form):
         else:
             data["new_date"] = None
         return data
-
-
-class AttendanceForm(forms.ModelForm):
-    class Meta:
-        model = Attendance
-        fields = ["person", "group", "capacity", "directorate", "is_chair"]
-        labels = {"is_chair": "Chair"}
-
-
-AttendanceFormSet = forms.inlineformset_factory(
-    Minutes, Attendance, form=AttendanceForm, extra=1, can_delete=True
-)
-
-
-class MinuteItemForm(forms.Form):
-    narrative = forms.CharField(
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 10}),
-        help_text="Paragraphs separated by a blank line; start a line with '- ' for a bullet.",
-    )
-    resolutions = forms.CharField(
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="One resolution a line, without 'RESOLVED that'. Several are numbered (1), (2).",
-    )
-
-    def clean_resolutions(self) -> list[str]:
-        text = self.cleaned_data.get("resolutions") or ""
-        return [line.strip() for line in text.splitlines() if line.strip()]
-
-
-class ApproveForm(forms.Form):
-    at = forms.ModelChoiceField(
-        queryset=Meeting.objects.none(),
-        label="Agreed as a true record at the meeting of",
-        empty_label="Choose the meeting",
-    )
-
-    def __init__(self, *args, minutes: Minutes, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["at"].queryset = Meeting.objects.filter(
-            committee=minutes.meeting.committee, start__gt=minutes.meeting.start
-        ).order_by("start")

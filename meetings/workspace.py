@@ -11,7 +11,6 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,15 +24,8 @@ from reports.pdf import check_upload_size, thumbnail_png
 from reports.services import report_create
 
 from . import publishing, roles, services
-from .forms import (
-    AgendaItemForm,
-    ApproveForm,
-    AttendanceFormSet,
-    MeetingCreateForm,
-    MinuteItemForm,
-    UploadForm,
-)
-from .models import AgendaItem, Attendance, AuditEntry, Meeting, MinuteItem, Minutes
+from .forms import AgendaItemForm, MeetingCreateForm, UploadForm
+from .models import AgendaItem, AuditEntry, Meeting, Minutes
 
 THUMBNAIL_WIDTH = 160
 
@@ -355,89 +347,3 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         entries = entries.filter(meeting__slug=slug)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "workspace/audit.html", {"page": page, "meeting_slug": slug or ""})
-
-
-@clerk_required
-def minutes_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    meeting = _meeting(request, slug)
-    minutes = Minutes.objects.filter(meeting=meeting).first()
-    if minutes is None:
-        if request.method == "POST":
-            services.minutes_start(meeting=meeting, by=request.user)
-            messages.success(request, "Draft minutes started from the agenda and the membership.")
-            return redirect("workspace-minutes", slug=meeting.slug)
-        return render(request, "workspace/minutes.html", {"meeting": meeting, "minutes": None})
-    formset = AttendanceFormSet(request.POST or None, instance=minutes, prefix="attendance")
-    if request.method == "POST" and formset.is_valid():
-        before = list(minutes.attendance.values("person_id", "group"))
-        with transaction.atomic():
-            formset.save()
-            for position, row in enumerate(minutes.attendance.order_by("position", "pk"), 1):
-                Attendance.objects.filter(pk=row.pk).update(position=position)
-            services.audit_record(
-                user=request.user, action="minutes.attendance", obj=minutes, meeting=meeting,
-                before=before, after=list(minutes.attendance.values("person_id", "group")),
-            )  # fmt: skip
-        messages.success(request, "Attendance saved.")
-        return redirect("workspace-minutes", slug=meeting.slug)
-    return render(
-        request,
-        "workspace/minutes.html",
-        {
-            "meeting": meeting,
-            "minutes": minutes,
-            "formset": formset,
-            "items": minutes.items.order_by("position").prefetch_related("resolutions"),
-            "approve_form": ApproveForm(minutes=minutes),
-        },
-    )
-
-
-@clerk_required
-def minute_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(
-        MinuteItem.objects.visible_to(request.user).select_related(
-            "minutes__meeting__committee", "agenda_item__parent"
-        ),
-        pk=pk,
-    )
-    initial = {
-        "narrative": item.narrative,
-        "resolutions": "\n".join(
-            item.resolutions.order_by("position").values_list("text", flat=True)
-        ),
-    }
-    form = MinuteItemForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        services.minute_item_save(item=item, by=request.user, **form.cleaned_data)
-        messages.success(request, f"Minute {item.number} saved.")
-        return redirect(
-            reverse("workspace-minutes", args=[item.minutes.meeting.slug]) + f"#minute-{item.pk}"
-        )
-    return render(request, "workspace/minute_item.html", {"item": item, "form": form})
-
-
-@clerk_required
-@require_POST
-def minutes_publish(request: HttpRequest, slug: str) -> HttpResponse:
-    minutes = get_object_or_404(Minutes, meeting=_meeting(request, slug))
-    services.minutes_publish(minutes=minutes, by=request.user)
-    messages.success(request, "Minutes published. Until they are approved they are marked draft.")
-    return redirect("workspace-minutes", slug=slug)
-
-
-@clerk_required
-@require_POST
-def minutes_approve(request: HttpRequest, slug: str) -> HttpResponse:
-    minutes = get_object_or_404(Minutes, meeting=_meeting(request, slug))
-    form = ApproveForm(request.POST, minutes=minutes)
-    if form.is_valid():
-        try:
-            services.minutes_approve(minutes=minutes, at=form.cleaned_data["at"], by=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, "Minutes marked as approved; the two meetings now link.")
-    else:
-        messages.error(request, "Choose the later meeting that agreed the minutes.")
-    return redirect("workspace-minutes", slug=slug)
