@@ -274,8 +274,10 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             data = upload_file.read()
             filename = upload_file.name
+            word = None
             try:
                 if looks_like_docx(data, filename):
+                    word = data  # its headings, lists and tables, and what it hides
                     data = docx_to_pdf(data)
                     filename = f"{filename.rsplit('.', 1)[0]}.pdf"
                 report = report_create(
@@ -290,6 +292,7 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
                     refuse_duplicate_in=item.meeting,
                     pending=None,  # decided under a lock of the meeting
                     replaces=form.cleaned_data.get("replaces"),
+                    word_document=word,
                 )
             except ValidationError as error:
                 form.add_error("file", error)

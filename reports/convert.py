@@ -25,6 +25,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 DOCX_SUFFIXES = (".docx",)
+# A tagged PDF (LibreOffice 7.4 and later read filter options as JSON; older ones ignore them
+# and write an untagged PDF), so the document text reader takes its headings, lists and
+# tables from the tags when the Word file's own structure cannot be used.
+TAGGED_PDF_EXPORT = 'pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"}}'
 
 
 def _limit_memory(megabytes: int):
@@ -89,7 +93,7 @@ def docx_to_pdf(data: bytes) -> bytes:
                 "--nolockcheck",
                 f"-env:UserInstallation={(work / 'profile').as_uri()}",
                 "--convert-to",
-                "pdf:writer_pdf_Export",
+                TAGGED_PDF_EXPORT,
                 "--outdir",
                 str(work),
                 str(source),
@@ -124,3 +128,90 @@ def docx_to_pdf(data: bytes) -> bytes:
                 code="docx_failed",
             )
         return result.read_bytes()
+
+
+# What a Word document holds out of sight, read before it is converted (the Word file is not
+# kept, so its findings are stored with the paper for the check before publication).
+
+WORD_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+# Parts whose text is printed: the body, headers, footers, footnotes and endnotes.
+WORD_TEXT_PARTS = ("word/document.xml", "word/header", "word/footer", "word/footnotes.xml",
+                   "word/endnotes.xml")  # fmt: skip
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
+WORD_PART_LIMIT = 256 * 1024 * 1024  # inflated bytes read from one part, at most
+
+
+def _count_tags(archive: zipfile.ZipFile, name: str, wanted: set[str]) -> dict[str, int]:
+    """How many of each Word element one part holds, read in chunks (expat refuses entity
+    expansion; a part that inflates past WORD_PART_LIMIT raises ValueError)."""
+    from xml.etree.ElementTree import XMLPullParser
+
+    counts = dict.fromkeys(wanted, 0)
+    parser = XMLPullParser(events=("end",))
+    read = 0
+    with archive.open(name) as handle:
+        while chunk := handle.read(1 << 16):
+            read += len(chunk)
+            if read > WORD_PART_LIMIT:
+                raise ValueError("part too large")
+            parser.feed(chunk)
+            for _event, element in parser.read_events():
+                local = element.tag[len(WORD_NS) :] if element.tag.startswith(WORD_NS) else ""
+                off = element.get(f"{WORD_NS}val", "true") in {"0", "false", "off"}
+                if local in wanted and not (local == "vanish" and off):
+                    counts[local] += 1
+                element.clear()
+    parser.close()
+    return counts
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def docx_findings(data: bytes) -> list[str]:
+    """What a Word document holds that its reader may not see, in words the clerk acts on:
+    tracked changes (insertions and deletions not yet accepted), comments, hidden text and
+    embedded spreadsheets. Empty for a clean document, or one that cannot be read."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = archive.namelist()
+            counts = {"ins": 0, "del": 0, "vanish": 0}
+            for name in names:
+                if name.endswith(".xml") and name.startswith(WORD_TEXT_PARTS):
+                    for key, value in _count_tags(archive, name, set(counts)).items():
+                        counts[key] += value
+            comments = 0
+            if "word/comments.xml" in names:
+                comments = _count_tags(archive, "word/comments.xml", {"comment"})["comment"]
+    except (zipfile.BadZipFile, ValueError, OSError, SyntaxError, RuntimeError):
+        return []
+    embedded = [n for n in names if n.startswith("word/embeddings/")]
+    sheets = [n for n in embedded if n.lower().endswith(SPREADSHEET_SUFFIXES)]
+    objects = [n for n in embedded if n not in sheets and "oleobject" in n.lower()]
+    found = []
+    if counts["ins"] or counts["del"]:
+        found.append(
+            f"Tracked changes: {_plural(counts['ins'], 'insertion', 'insertions')}, "
+            f"{_plural(counts['del'], 'deletion', 'deletions')} — accept or reject them in Word "
+            "and upload again."
+        )
+    if comments:
+        found.append(f"Comments: {comments} — delete them in Word and upload again.")
+    if counts["vanish"]:
+        found.append(
+            "Hidden text — text formatted as hidden is in the Word document: show it in Word "
+            "(Home, Show/Hide), delete what should not be published and upload again."
+        )
+    if sheets:
+        found.append(
+            ("An embedded spreadsheet" if len(sheets) == 1 else f"{len(sheets)} embedded "
+             "spreadsheets") + " — its sheets (hidden ones too) may hold more than the page "
+            "shows: paste the figures as a table or picture instead, and upload again."
+        )  # fmt: skip
+    if objects:
+        found.append(
+            ("An embedded object" if len(objects) == 1 else f"{len(objects)} embedded objects")
+            + " (from another program) — it may hold more than the page shows: check it in Word."
+        )
+    return found

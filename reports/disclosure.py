@@ -12,8 +12,9 @@ clerk confirms and publishes.
 The file is read in the limited child process (``reports.pdf.run_limited``) and what it holds
 is cached by the file's hash; the personal-data patterns are read from the text of each page
 the portal already holds. (The Word document a PDF was converted from is not kept, so its
-tracked changes and hidden text cannot be checked here: the converted PDF holds only what
-Word printed.)
+tracked changes, comments, hidden text and embedded spreadsheets are read at upload, before
+conversion, by ``reports.convert.docx_findings``; what it found is stored with the paper,
+``Report.word_findings``, and listed here.)
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ DARK = 64  # a box this dark or darker (0-255 in each of red, green, blue) hides
 
 @dataclass(frozen=True)
 class Finding:
-    kind: str  # "hidden_text", "metadata", "annotation", "personal_data"
+    kind: str  # "hidden_text", "metadata", "annotation", "personal_data", "word"
     words: str
     page: int | None = None
     strippable: bool = False  # taken out by the one-step strip
@@ -297,6 +298,7 @@ def report_findings(report, *, domains: set[str]) -> list[Finding]:
     found = file_findings(sha256=report.sha256, data_source=read)
     pages = list(report.pages.order_by("number").values_list("number", "text"))
     found += text_findings(pages, own_domains=domains)
+    found += [Finding("word", f"In the Word document: {words}") for words in report.word_findings]
     return sorted(found, key=lambda f: (f.page or 0, f.kind))
 
 

@@ -79,6 +79,13 @@ class Report(models.Model):
         default=False,
         help_text="The text was recognised from a scan by OCR (the page says it may hold errors).",
     )
+    word_findings = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="What the Word document this PDF was converted from held out of sight "
+        "(tracked changes, comments, hidden text, embedded spreadsheets), in words, read at "
+        "upload for the check before publication; the Word file itself is not kept.",
+    )
     uploaded_at = models.DateTimeField(auto_now_add=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

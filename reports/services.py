@@ -10,6 +10,7 @@ from django.db import transaction
 
 from meetings.models import AgendaItem
 
+from .convert import docx_findings
 from .document_text import blocks_to_pages, docx_blocks
 from .models import Report, ReportPage, report_upload_to
 from .pdf import inspect_pdf, run_limited
@@ -42,11 +43,13 @@ def report_create(
     agenda's publication is either in it or waits for a supplement, never between the two.
     The file is stored under its hash, so a failure after it is written leaves no record,
     only a file no record names. ``word_document``, the .docx a PDF was converted from, gives
-    the document page its headings, lists and tables (the Word file itself is not kept).
+    the document page its headings, lists and tables, and what it held out of sight to the
+    check before publication (the Word file itself is not kept).
     """
     facts = inspect_pdf(data)
     data = facts.data  # scripts, attached files and the like taken out; the upload is not kept
     word_pages = _word_structure(word_document, facts.page_texts) if word_document else None
+    hidden_in_word = _word_findings(word_document) if word_document else []
     if refuse_duplicate_in is not None:
         same = (
             Report.objects.current()
@@ -81,6 +84,7 @@ def report_create(
             has_text_layer=facts.has_text_layer,
             removed_content=list(facts.removed),
             text_structure="word" if word_pages else "",
+            word_findings=hidden_in_word,
             uploaded_by=by,
             is_pending=pending,
             replaces=replaces,
@@ -139,6 +143,21 @@ def report_strip_hidden(*, report: Report, by=None) -> list[str]:
         )  # fmt: skip
         transaction.on_commit(lambda: analyse_upload.enqueue(report.pk), robust=True)
     return removed
+
+
+def _word_findings(document: bytes) -> list[str]:
+    """What the Word document held out of sight (tracked changes, comments, hidden text,
+    embedded spreadsheets), read in the limited child process; stored with the paper for the
+    check before publication. One that cannot be read says so."""
+    try:
+        return run_limited(
+            docx_findings,
+            document,
+            seconds=settings.PDF_READ_SECONDS,
+            memory_mb=settings.PDF_READ_MEMORY_MB,
+        )
+    except ValidationError:
+        return ["The Word document could not be checked for tracked changes and hidden text."]
 
 
 def _word_structure(document: bytes, page_texts: list[str]) -> list[list[dict]] | None:
