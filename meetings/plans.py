@@ -32,6 +32,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from . import alerts
 from .audit import audit_record, snapshot
 from .formats import long_date
 from .models import (
@@ -243,6 +244,7 @@ def plan_entry_update(*, entry: PlanEntry, by, wards=None, note: str = "", **fie
         entry.published_at = now
         entry.save(update_fields=["published_at"])
         _save_version(entry, note=note or "Changed", at=now)
+        alerts.plan_entry_event(entry=entry, what="changed")  # e-mail alerts to its followers
     audit_record(user=by, action="plan_entry_update", obj=entry, before=before, after=after)
     return entry
 
@@ -405,6 +407,8 @@ def decision_record_publish(*, record: DecisionRecord, by) -> DecisionRecord:
         takes_effect_on(timezone.localdate(now)) if record.call_in_applies else None
     )
     record.save(update_fields=["published_at", "takes_effect_on"])
+    if record.plan_entry_id:  # e-mail alerts to the plan entry's followers
+        alerts.plan_entry_event(entry=record.plan_entry, what="decision")
     audit_record(
         user=by,
         action="decision_record_publish",

@@ -25,7 +25,7 @@ from reports import packs
 from reports.models import Report
 from reports.packs import KINDS, VERSIONED_KINDS, pack_url, published_versions
 
-from . import visibility
+from . import alerts, visibility
 from .audit import audit_record
 from .formats import long_date, long_meeting_datetime
 from .models import AgendaItem, Meeting, Membership, Summons, Supplement
@@ -257,6 +257,7 @@ def meeting_publish(
             after={"status": meeting.status, "packs": [p.pk for p in versions],
                    "summonses": sent, "short_notice": bool(warning)},
         )  # fmt: skip
+        alerts.meeting_event(meeting=meeting, what=alerts.MeetingWhat.AGENDA, base_url=base_url)
     return meeting
 
 
@@ -364,6 +365,7 @@ def supplement_publish(*, meeting: Meeting, summary: str, by, base_url: str) -> 
             after={"number": number, "summary": summary, "changes": changes,
                    "packs": [p.pk for p in versions], "summonses": sent},
         )  # fmt: skip
+        alerts.meeting_event(meeting=meeting, what=alerts.MeetingWhat.SUPPLEMENT, base_url=base_url)
     return supplement
 
 
@@ -479,6 +481,8 @@ def meeting_set_status(
                    "postponed_to": postponed_to.isoformat() if postponed_to else None,
                    "members_told": told},
         )  # fmt: skip
+        if status != before["status"]:  # e-mail alerts: cancelled, postponed, going ahead
+            alerts.meeting_event(meeting=meeting, what=alerts.MeetingWhat.STATUS, base_url=base_url)
     return meeting
 
 

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from . import roles, visibility
+from . import alerts, roles, visibility
 from .audit import audit_record, snapshot
 from .formats import ordinal_date
 from .models import (
@@ -471,6 +471,7 @@ def minutes_publish(*, minutes: Minutes, by: User) -> Minutes:
         user=by, action="minutes.publish", obj=minutes, meeting=minutes.meeting,
         after={"status": minutes.status},
     )  # fmt: skip
+    alerts.meeting_event(meeting=minutes.meeting, what=alerts.MeetingWhat.MINUTES)
     return minutes
 
 

@@ -9,6 +9,7 @@ from . import (
     member,
     theme,
     views,
+    views_alerts,
     views_plans,
     views_votes,
     workspace,
@@ -37,6 +38,13 @@ urlpatterns = [
     path("accessibility/", views.accessibility, name="accessibility"),
     path("my-meetings/", member.my_meetings, name="my-meetings"),
     path("search/", views.search, name="search"),
+    # E-mail alerts: anyone follows a committee, person, plan entry or search (meetings.alerts).
+    path("alerts/", views_alerts.follow, name="alerts-follow"),
+    path("alerts/check-your-email/", views_alerts.check_email, name="alerts-check-email"),
+    path("alerts/confirm/<str:token>/", views_alerts.confirm, name="alerts-confirm"),
+    path("alerts/unsubscribe/<str:token>/", views_alerts.unsubscribe, name="alerts-unsubscribe"),
+    path("alerts/delete-my-address/", views_alerts.manage, name="alerts-manage"),
+    path("alerts/delete/<str:token>/", views_alerts.delete, name="alerts-delete"),
     path("feeds/papers/", PapersFeed(), name="papers-feed"),
     path(
         "sitemap.xml",

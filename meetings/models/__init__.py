@@ -25,6 +25,7 @@ from .agenda import (
     Part,
     exemption_constraints,
 )
+from .alerts import AlertAddress, AlertEvent, AlertSubscription
 from .minutes import (
     Attendance,
     Declaration,
@@ -54,6 +55,7 @@ from .votes import RecordedVote, RecordedVoteQuerySet, VoteCast
 
 __all__ = [
     "EXEMPTION_CHOICES", "SCHEDULE_12A_PARAGRAPHS", "AgendaItem", "AgendaItemQuerySet",
+    "AlertAddress", "AlertEvent", "AlertSubscription",
     "Attendance", "AuditEntry", "CallInState", "Committee", "DecisionMakerKind", "DecisionRecord",
     "DecisionRecordQuerySet", "Declaration", "DeclarationQuerySet", "Meeting", "MeetingAddress",
     "MeetingQuerySet", "Membership", "MinuteItem", "MinuteItemQuerySet", "Minutes",
