@@ -16,9 +16,10 @@ cookie and a public header could reach a member's page. This middleware instead:
   ``person:<slug>``, ``report:<pk>``, ``lists`` (home, the meeting list and calendar,
   decisions, feeds, sitemap, calendars, the API's lists, ModernGov answers), ``search``, and
   ``site`` (the portal's settings), which every page depends on. A page says what it depends
-  on from its URL, before it is rendered: a view decorated with ``depends_on(...)``, else
-  ``DEPENDS`` by URL name (keys formatted with the URL's arguments); a page that declares
-  nothing depends on ``all``, which every change replaces. A version is a random token; the
+  on from its URL, before it is rendered: its view is decorated with ``depends_on(...)`` (keys
+  formatted with the URL's arguments: ``@depends_on("meeting:{slug}")``), or, for a view not
+  ours, ``DEPENDS`` names it by URL name; a page that declares nothing depends on ``all``,
+  which every change replaces. A version is a random token; the
   page is served only while every token it was stored with is still current, and the check is
   one cache round trip (``get_many`` of the page and its versions). The versions are read
   before the view reads the database, so a page rendered from data older than a change is
@@ -99,39 +100,10 @@ RENDER_LOCK_SECONDS = 30
 RENDER_WAIT_SECONDS = 5.0
 RENDER_POLL_SECONDS = 0.02
 
-# What each public page shows, by URL name; "{slug}" and "{pk}" are the URL's arguments.
+# What each public page shows is declared on its view (``depends_on``); this is for views that
+# are not ours to decorate, by URL name.
 DEPENDS: dict[str, tuple[str, ...]] = {
-    "home": (LISTS,),
-    "theme-css": (),
-    "accessibility": (),
-    "committee-list": (LISTS,),
-    "committee-detail": ("committee:{slug}",),
-    "committee-ics": ("committee:{slug}",),
-    "meeting-list": (LISTS,),
-    "meeting-calendar": (LISTS,),
-    "calendar-ics": (LISTS,),
-    "meeting-detail": ("meeting:{slug}",),
-    "minutes-detail": ("meeting:{slug}",),
-    "meeting-ics": ("meeting:{slug}",),
-    "decision-list": (LISTS,),
-    "person-detail": ("person:{slug}",),
-    "document-detail": ("report:{pk}",),
-    "report-download": ("report:{pk}",),
-    "pack-download": ("meeting:{slug}",),
-    "pack-version-download": ("meeting:{slug}",),
-    "search": (SEARCH,),
-    "papers-feed": (LISTS,),
     "django.contrib.sitemaps.views.sitemap": (LISTS,),
-    "api-committee-list": (LISTS,),
-    "api-committee-detail": ("committee:{slug}",),
-    "api-meeting-list": (LISTS,),
-    "api-meeting-detail": ("meeting:{slug}",),
-    "api-person-list": (LISTS,),
-    "api-person-detail": ("person:{slug}",),
-    "api-decision-list": (LISTS,),
-    "api-openapi": (),
-    "moderngov-service": (LISTS,),
-    "moderngov-service-lower": (LISTS,),
 }
 
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from boardpapers.cache import LISTS, depends_on
 from reports.models import Report
 
 from . import calendars, selectors
@@ -292,12 +293,14 @@ def _filter_errors(filterset) -> JsonResponse:
     )
 
 
+@depends_on(LISTS)
 @require_GET
 def committee_list(request: HttpRequest) -> JsonResponse:
     qs = Committee.objects.filter(is_active=True).order_by("name")
     return _paginated(request, qs, _committee_summary)
 
 
+@depends_on("committee:{slug}")
 @require_GET
 def committee_detail(request: HttpRequest, slug: str) -> JsonResponse:
     committee = Committee.objects.select_related("contact_officer").filter(slug=slug).first()
@@ -308,6 +311,7 @@ def committee_detail(request: HttpRequest, slug: str) -> JsonResponse:
     )
 
 
+@depends_on(LISTS)
 @require_GET
 def meeting_list(request: HttpRequest) -> JsonResponse:
     filterset, qs = selectors.meeting_list(user=request.user, data=request.GET)
@@ -316,6 +320,7 @@ def meeting_list(request: HttpRequest) -> JsonResponse:
     return _paginated(request, qs.order_by("-start"), _meeting_summary)
 
 
+@depends_on("meeting:{slug}")
 @require_GET
 def meeting_detail(request: HttpRequest, slug: str) -> JsonResponse:
     meeting = (
@@ -329,11 +334,13 @@ def meeting_detail(request: HttpRequest, slug: str) -> JsonResponse:
     return JsonResponse(_meeting_full(request, meeting), json_dumps_params={"ensure_ascii": False})
 
 
+@depends_on(LISTS)
 @require_GET
 def person_list(request: HttpRequest) -> JsonResponse:
     return _paginated(request, Person.objects.order_by("surname", "forenames"), _person_summary)
 
 
+@depends_on("person:{slug}")
 @require_GET
 def person_detail(request: HttpRequest, slug: str) -> JsonResponse:
     person = Person.objects.filter(slug=slug).first()
@@ -342,6 +349,7 @@ def person_detail(request: HttpRequest, slug: str) -> JsonResponse:
     return JsonResponse(_person_full(request, person), json_dumps_params={"ensure_ascii": False})
 
 
+@depends_on(LISTS)
 @require_GET
 def decision_list(request: HttpRequest) -> JsonResponse:
     filterset, qs = selectors.decision_list(user=request.user, data=request.GET)
@@ -350,6 +358,7 @@ def decision_list(request: HttpRequest) -> JsonResponse:
     return _paginated(request, qs, _decision)
 
 
+@depends_on()
 @require_GET
 def openapi(request: HttpRequest) -> JsonResponse:
     from .openapi import document

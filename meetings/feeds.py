@@ -5,11 +5,14 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
+from boardpapers.cache import LISTS, depends_on
+
 from . import selectors
 from .formats import long_meeting_datetime
 from .models import PortalSettings
 
 
+@depends_on(LISTS)
 class PapersFeed(Feed):
     feed_type = Atom1Feed
     description_template = None

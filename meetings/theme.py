@@ -8,12 +8,15 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 
+from boardpapers.cache import depends_on
+
 from . import colours
 from .models import PortalSettings
 
 YEAR = 365 * 24 * 3600
 
 
+@depends_on()
 @require_safe
 def theme_css(request: HttpRequest) -> HttpResponse:
     portal = PortalSettings.load()

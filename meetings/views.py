@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from boardpapers.cache import LISTS, SEARCH, depends_on
 from reports.models import Pack, Report
 from reports.packs import earlier_versions, meeting_packs, supplement_pack_url
 
@@ -35,6 +36,7 @@ def _query_without_page(request: HttpRequest) -> str:
     return query.urlencode()
 
 
+@depends_on(LISTS)
 def home(request: HttpRequest) -> HttpResponse:
     upcoming, recent = selectors.upcoming_and_recent(user=request.user)
     return render(
@@ -48,6 +50,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@depends_on(LISTS)
 def committee_list(request: HttpRequest) -> HttpResponse:
     committees = Committee.objects.filter(is_active=True).annotate(
         meeting_count=Count(
@@ -57,6 +60,7 @@ def committee_list(request: HttpRequest) -> HttpResponse:
     return render(request, "meetings/committee_list.html", {"committees": committees})
 
 
+@depends_on("committee:{slug}")
 def committee_detail(request: HttpRequest, slug: str) -> HttpResponse:
     committee = get_object_or_404(Committee.objects.select_related("contact_officer"), slug=slug)
     today = timezone.localdate()
@@ -81,6 +85,7 @@ def committee_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@depends_on(LISTS)
 def meeting_list(request: HttpRequest) -> HttpResponse:
     filterset, meetings = selectors.meeting_list(user=request.user, data=request.GET)
     return render(
@@ -111,6 +116,7 @@ def _month_from(value: str | None) -> dt.date | None:
     return month
 
 
+@depends_on(LISTS)
 def meeting_calendar(request: HttpRequest) -> HttpResponse:
     """A month of meetings as a calendar grid; ?month=2014-09 and the list's filters."""
     asked = request.GET.get("month")
@@ -166,6 +172,7 @@ def _meeting_or_redirect(request: HttpRequest, slug: str) -> Meeting | HttpRespo
     return redirect(target, permanent=True)
 
 
+@depends_on("meeting:{slug}")
 def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
     found = _meeting_or_redirect(request, slug)
     if isinstance(found, HttpResponse):
@@ -208,6 +215,7 @@ def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@depends_on("meeting:{slug}")
 def meeting_ics(request: HttpRequest, slug: str) -> HttpResponse:
     found = _meeting_or_redirect(request, slug)
     if isinstance(found, HttpResponse):
@@ -217,6 +225,7 @@ def meeting_ics(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@depends_on("meeting:{slug}")
 def minutes_detail(request: HttpRequest, slug: str) -> HttpResponse:
     found = _meeting_or_redirect(request, slug)
     if isinstance(found, HttpResponse):
@@ -239,6 +248,7 @@ def minutes_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@depends_on(LISTS)
 def decision_list(request: HttpRequest) -> HttpResponse:
     filterset, decisions = selectors.decision_list(user=request.user, data=request.GET)
     return render(
@@ -252,6 +262,7 @@ def decision_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@depends_on("person:{slug}")
 def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
     person = get_object_or_404(Person, slug=slug)
     memberships = person.memberships.select_related("committee").order_by(
@@ -271,6 +282,7 @@ def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@depends_on("report:{pk}")
 def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A paper as a web page: its headings, lists and tables (read once by the worker), or its
     plain text until then, ``PAGES_PER_SCREEN`` PDF pages at a time (``?page=``; a number
@@ -298,15 +310,18 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@depends_on()
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "meetings/accessibility.html")
 
 
+@depends_on(LISTS)
 def calendar_all(request: HttpRequest) -> HttpResponse:
     meetings = Meeting.objects.visible_to(request.user).select_related("committee")
     return calendars.ics_response(request, meetings, name="All committee meetings")
 
 
+@depends_on("committee:{slug}")
 def calendar_committee(request: HttpRequest, slug: str) -> HttpResponse:
     committee = get_object_or_404(Committee, slug=slug)
     meetings = (
@@ -317,6 +332,7 @@ def calendar_committee(request: HttpRequest, slug: str) -> HttpResponse:
     return calendars.ics_response(request, meetings, name=committee.name)
 
 
+@depends_on(SEARCH)
 def search(request: HttpRequest) -> HttpResponse:
     from .search import search_page
 

@@ -30,7 +30,7 @@ from django.utils.http import content_disposition_header, http_date
 from django.utils.text import get_valid_filename
 from django.views.decorators.http import require_safe
 
-from boardpapers.cache import generation
+from boardpapers.cache import depends_on, generation
 from meetings import roles, visibility
 from meetings.models import Meeting
 
@@ -77,6 +77,7 @@ def _cache_headers(response: HttpResponse, *, public: bool, max_age: int) -> Non
         patch_cache_control(response, private=True, no_store=True)
 
 
+@depends_on("report:{pk}")
 @require_safe
 def report_download(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(
@@ -119,6 +120,7 @@ def _pack_not_ready(request: HttpRequest, pack: Pack) -> HttpResponse:
     return response
 
 
+@depends_on("meeting:{slug}")
 @require_safe
 def pack_download(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     """A meeting's pack as a PDF: built from the meeting as it is now, or queued and answered

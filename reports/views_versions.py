@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 
+from boardpapers.cache import depends_on
 from meetings.models import Meeting
 
 from . import packs
@@ -14,6 +15,7 @@ from .models import Pack
 from .views import _pack_not_ready, _pack_response
 
 
+@depends_on("meeting:{slug}")
 @require_safe
 def pack_version_download(request: HttpRequest, slug: str, kind: str, version: int) -> HttpResponse:
     pack_kind = packs.KIND_BY_SLUG.get(kind)

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from boardpapers.cache import LISTS, depends_on
 from meetings import visibility
 from meetings.models import (
     AgendaItem,
@@ -601,6 +602,7 @@ def _plain(response_class, message: str) -> HttpResponse:
     return response_class(message + "\n", content_type="text/plain; charset=utf-8")
 
 
+@depends_on(LISTS)
 @require_safe
 def web_service(request: HttpRequest, operation: str) -> HttpResponse:
     handler = OPERATIONS.get(operation.lower())

@@ -483,3 +483,29 @@ def test_a_reader_waits_for_the_render_already_under_way(page_cache, client):
     page = client.get(SEED)
     gives_up.join()
     assert page["X-Page-Cache"] == "miss" and b"Better Care Fund" in page.content
+
+
+@pytest.mark.parametrize(
+    ("url", "shows"),
+    [
+        (SEED, {"meeting:2014-09-22-health-and-well-being-board"}),
+        (MINUTES, {"meeting:2014-07-07-health-and-well-being-board"}),
+        (COMMITTEE, {"committee:health-and-well-being-board"}),
+        ("/", {"lists"}),
+        ("/search/?q=carers", {"search"}),
+        ("/feeds/papers/", {"lists"}),
+        ("/sitemap.xml", {"lists"}),
+        ("/mgWebService.asmx/GetMeetings", {"lists"}),
+        ("/documents/5/", {"report:5"}),
+        ("/accessibility/", set()),
+        ("/no-such-page/", set()),
+    ],
+)
+def test_each_page_says_what_it_shows(url, shows):
+    """Declared on the view (``depends_on``), worked out from the address alone, and every page
+    depends on the portal's settings."""
+    from django.test import RequestFactory
+
+    from boardpapers.cache import dependencies
+
+    assert set(dependencies(RequestFactory().get(url))) == shows | {"site"}
