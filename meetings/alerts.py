@@ -299,9 +299,9 @@ def subscribe(*, email: str, target: Target, frequency: str, base_url: str = "")
         )
 
 
-def confirm(*, token: str) -> AlertSubscription:
-    """Confirm a follow by its signed link. Raises ValidationError, changing nothing, for a
-    tampered or expired link or a follow since deleted."""
+def confirmation(token: str) -> AlertSubscription:
+    """The follow a confirmation link names. Raises ValidationError for a tampered or expired
+    link or a follow since deleted."""
     data = _load(token, _CONFIRM_SALT, CONFIRM_DAYS)
     sub = (
         AlertSubscription.objects.select_related("address")
@@ -310,6 +310,13 @@ def confirm(*, token: str) -> AlertSubscription:
     )
     if sub is None:
         raise ValidationError(BAD_LINK, code="bad_link")
+    return sub
+
+
+def confirm(*, token: str) -> AlertSubscription:
+    """Confirm a follow by its signed link. Raises ValidationError, changing nothing, for a
+    tampered or expired link or a follow since deleted."""
+    sub = confirmation(token)
     if sub.confirmed_at is None:
         sub.confirmed_at = timezone.now()
         sub.save(update_fields=["confirmed_at"])

@@ -95,11 +95,12 @@ def check_email(request: HttpRequest) -> HttpResponse:
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
     """The confirmation link: GET shows the button (a mail scanner's fetch changes nothing),
     POST confirms."""
+    try:
+        alerts.confirmation(token)
+    except ValidationError as e:
+        return _bad_link(request, e)
     if request.method == "POST":
-        try:
-            sub = alerts.confirm(token=token)
-        except ValidationError as e:
-            return _bad_link(request, e)
+        sub = alerts.confirm(token=token)
         return render(
             request, "meetings/alerts_confirmed.html", {"target": alerts.target_of(sub), "sub": sub}
         )
