@@ -24,6 +24,7 @@ from django.utils.text import slugify
 from reports.services import report_create
 
 from . import roles
+from .demo_interests import load_interests
 from .demo_plans import load_plans, load_votes
 from .models import (
     AgendaItem,
@@ -471,4 +472,5 @@ def load_demo() -> LoadSummary:
     load_exempt_papers(summary)
     load_plans(summary)
     load_votes(summary)
+    load_interests(summary)
     return summary

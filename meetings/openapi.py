@@ -141,6 +141,7 @@ def document(base_url: str) -> dict:
                 }
             },
             **PLAN_PATHS,
+            **INTEREST_PATHS,
         },
         "components": {
             "responses": {
@@ -310,6 +311,7 @@ def document(base_url: str) -> dict:
                     },
                 },
                 **PLAN_SCHEMAS,
+                **INTEREST_SCHEMAS,
             },
         },
     }
@@ -552,6 +554,90 @@ PLAN_SCHEMAS = {
             "plan_entry": {"type": ["string", "null"], "format": "uri"},
             "url": _URI,
             "html_url": _URI,
+        },
+    },
+}
+
+
+# Registers of interests (meetings.api_interests): a sensitive entry gives only its category and
+# ``withheld`` (Localism Act 2011 s.32).
+_SLUG_PARAM = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+INTEREST_PATHS = {
+    "/api/interests/": {
+        "get": {
+            "operationId": "listInterestRegisters",
+            "parameters": PAGE_PARAMS,
+            "responses": _ok(
+                _page_of("InterestRegisterSummary"),
+                "Members and when each last updated their register",
+            ),
+        }
+    },
+    "/api/interests/{id}/": {
+        "get": {
+            "operationId": "getInterestRegister",
+            "parameters": [_SLUG_PARAM],
+            "responses": _ok("InterestRegister", "A member's approved register of interests"),
+        }
+    },
+}
+INTEREST_SCHEMAS = {
+    "InterestRegisterSummary": {
+        "type": "object",
+        "required": ["id", "name", "last_updated", "url", "html_url"],
+        "properties": {
+            "id": {"type": "string"},
+            "name": {"type": "string"},
+            "last_updated": _NULLABLE_DATETIME,
+            "url": _URI,
+            "html_url": _URI,
+        },
+    },
+    "InterestEntry": {
+        "type": "object",
+        "required": ["category", "category_label", "disclosable_pecuniary", "withheld"],
+        "description": "A withheld entry has only its category and a note.",
+        "properties": {
+            "category": {"type": "string"},
+            "category_label": {"type": "string"},
+            "disclosable_pecuniary": {"type": "boolean"},
+            "withheld": {"type": "boolean"},
+            "note": {"type": "string"},
+            "held_by": {"enum": ["member", "member_or_partner"]},
+            "description": {"type": "string"},
+            "start_date": _NULLABLE_DATE,
+            "end_date": _NULLABLE_DATE,
+        },
+    },
+    "InterestRegister": {
+        "type": "object",
+        "required": ["id", "name", "html_url", "current", "earlier_versions"],
+        "properties": {
+            "id": {"type": "string"},
+            "name": {"type": "string"},
+            "html_url": _URI,
+            "current": {
+                "oneOf": [
+                    {"type": "null"},
+                    {
+                        "type": "object",
+                        "properties": {
+                            "id": {"type": "integer"},
+                            "state": {"type": "string"},
+                            "approved_at": _NULLABLE_DATETIME,
+                            "demonstration": {"type": "boolean"},
+                            "entries": {"type": "array", "items": {"$ref": REF + "InterestEntry"}},
+                        },
+                    },
+                ]
+            },
+            "earlier_versions": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {"id": {"type": "integer"}, "approved_at": _NULLABLE_DATETIME},
+                },
+            },
         },
     },
 }

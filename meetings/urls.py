@@ -3,6 +3,7 @@ from django.urls import path
 
 from . import (
     api,
+    api_interests,
     api_plans,
     api_votes,
     feeds_plans,
@@ -10,9 +11,11 @@ from . import (
     theme,
     views,
     views_alerts,
+    views_interests,
     views_plans,
     views_votes,
     workspace,
+    workspace_interests,
     workspace_minutes,
     workspace_plans,
     workspace_publish,
@@ -248,4 +251,30 @@ urlpatterns += [
         name="workspace-meeting-votes",
     ),
     path("workspace/resolutions/<int:pk>/vote/", views_votes.vote_new, name="workspace-vote-new"),
+]
+
+# Registers of interests (views_interests, workspace_interests, api_interests).
+urlpatterns += [
+    path("interests/", views_interests.register_index, name="interests-index"),
+    path("interests/<slug:slug>/", views_interests.person_register, name="interests-person"),
+    path(
+        "interests/<slug:slug>/versions/<int:pk>/",
+        views_interests.register_version,
+        name="interests-version",
+    ),
+    path("my-interests/", views_interests.my_register, name="my-interests"),
+    path(
+        "my-interests/entries/<int:pk>/remove/",
+        views_interests.my_entry_remove,
+        name="my-interests-remove",
+    ),
+    path("my-interests/submit/", views_interests.my_submit, name="my-interests-submit"),
+    path("api/interests/", api_interests.register_list, name="api-interests-list"),
+    path("api/interests/<slug:slug>/", api_interests.person_register, name="api-interests-person"),
+    path("workspace/interests/", workspace_interests.interests_index, name="workspace-interests"),
+    path(
+        "workspace/interests/<int:pk>/",
+        workspace_interests.interests_review,
+        name="workspace-interests-review",
+    ),
 ]

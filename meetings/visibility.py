@@ -262,6 +262,30 @@ def plan_entry_shows_documents(entry, audience: int) -> bool:
 
 
 # ---------------------------------------------------------------------------------------------
+# Registers of interests (meetings.models.interests)
+# ---------------------------------------------------------------------------------------------
+
+
+def interest_version_q(audience: int, prefix: str = "") -> Q:
+    """A version of a member's register reaches members and the public once the clerk approves
+    it; drafts, versions awaiting approval and returned ones only clerks (and the member, on
+    their own portal page: ``meetings.views_interests``)."""
+    if audience >= CLERKS:
+        return Q()
+    return _q(prefix, state="approved")
+
+
+def interest_details_shown(entry, audience: int, *, own: bool = False) -> bool:
+    """Sensitive interests (Localism Act 2011 s.32): the published register says only that an
+    interest of the category is withheld, never its details or dates. Nobody reads them but
+    clerks, and the member on their own portal page (``own``): not the public, not other
+    members (the Act withholds them from the published register, which members read too). Every
+    surface (the pages, the API, the person's page; the search does not index registers) asks
+    this."""
+    return not entry.sensitive or audience >= CLERKS or own
+
+
+# ---------------------------------------------------------------------------------------------
 # Packs
 # ---------------------------------------------------------------------------------------------
 

@@ -23,6 +23,7 @@ from meetings.models import AgendaItem, Declaration, Meeting, MinuteItem, Minute
 from reports.services import report_create
 from tests.alerts.routes import routes as alert_routes
 from tests.hardening.routes import routes as hardening_routes
+from tests.interests.routes import routes as interest_routes
 from tests.moderngov.routes import routes as moderngov_routes
 from tests.plans.routes import routes as plan_routes
 from tests.reports.pack_routes import pack_routes
@@ -321,6 +322,7 @@ ROUTES.update(pack_routes(Case))
 ROUTES.update(moderngov_routes(Case))
 ROUTES.update(hardening_routes(Case))
 ROUTES.update(plan_routes(Case))
+ROUTES.update(interest_routes(Case))
 ROUTES.update(alert_routes(Case))
 
 

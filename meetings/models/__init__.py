@@ -26,6 +26,13 @@ from .agenda import (
     exemption_constraints,
 )
 from .alerts import AlertAddress, AlertEvent, AlertSubscription
+from .interests import (
+    DISCLOSABLE_PECUNIARY,
+    InterestCategory,
+    InterestEntry,
+    InterestVersion,
+    InterestVersionQuerySet,
+)
 from .minutes import (
     Attendance,
     Declaration,
@@ -54,10 +61,13 @@ from .records import AuditEntry, Summons, Supplement
 from .votes import RecordedVote, RecordedVoteQuerySet, VoteCast
 
 __all__ = [
+    "DISCLOSABLE_PECUNIARY",
     "EXEMPTION_CHOICES", "SCHEDULE_12A_PARAGRAPHS", "AgendaItem", "AgendaItemQuerySet",
     "AlertAddress", "AlertEvent", "AlertSubscription",
     "Attendance", "AuditEntry", "CallInState", "Committee", "DecisionMakerKind", "DecisionRecord",
-    "DecisionRecordQuerySet", "Declaration", "DeclarationQuerySet", "Meeting", "MeetingAddress",
+    "DecisionRecordQuerySet", "Declaration", "DeclarationQuerySet",
+    "InterestCategory", "InterestEntry", "InterestVersion", "InterestVersionQuerySet",
+    "Meeting", "MeetingAddress",
     "MeetingQuerySet", "Membership", "MinuteItem", "MinuteItemQuerySet", "Minutes",
     "MinutesQuerySet", "ModernGovId", "Notice", "NoticeQuerySet", "Part", "Passage", "Person",
     "PlanEntry", "PlanEntryQuerySet", "PlanEntryVersion", "PortalSettings", "RecordedVote",

@@ -196,7 +196,8 @@ class Declaration(models.Model):
 
     class Kind(models.TextChoices):
         DISCLOSABLE_PECUNIARY = "dpi", "Disclosable pecuniary interest"
-        OTHER = "other", "Other interest"
+        OTHER = "other", "Other registrable interest"
+        NON_REGISTRABLE = "nonreg", "Non-registrable interest"
 
     minute_item = models.ForeignKey(
         MinuteItem, on_delete=models.CASCADE, related_name="declarations"
@@ -207,13 +208,25 @@ class Declaration(models.Model):
         AgendaItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="declarations"
     )
     interest = models.TextField()
+    left_room = models.BooleanField(
+        default=False, help_text="They left the room for the item's discussion and vote."
+    )
+    register_entry = models.ForeignKey(
+        "meetings.InterestEntry",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="declarations",
+        help_text="The entry of their register of interests this declaration refers to.",
+    )
 
     objects = DeclarationQuerySet.as_manager()
 
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind__in=["dpi", "other"]), name="declaration_kind_valid"
+                condition=Q(kind__in=["dpi", "other", "nonreg"]),
+                name="declaration_kind_valid",
             ),
         ]
 

@@ -18,6 +18,7 @@ def test_the_openapi_document_is_valid_and_names_every_endpoint(client):
         "/api/people/", "/api/people/{id}/", "/api/decisions/",
         "/api/forward-plan/", "/api/forward-plan/{id}/", "/api/notices/",
         "/api/decision-records/", "/api/decision-records/{id}/", "/api/votes/",
+        "/api/interests/", "/api/interests/{id}/",
     }  # fmt: skip
 
 
