@@ -268,6 +268,12 @@ PDF_MAX_INFLATED_MB = int(os.environ.get("PDF_MAX_INFLATED_MB", "1024"))
 # Word documents are converted by LibreOffice in its own process group with these limits.
 DOCX_CONVERT_SECONDS = int(os.environ.get("DOCX_CONVERT_SECONDS", "120"))
 DOCX_CONVERT_MEMORY_MB = int(os.environ.get("DOCX_CONVERT_MEMORY_MB", "4096"))
+# A scan is read by OCR (OCRmyPDF and Tesseract) in the task worker: seconds allowed a page
+# (the whole paper at least two minutes) and the memory cap of its processes, in MB.
+OCR_SECONDS_PER_PAGE = int(os.environ.get("OCR_SECONDS_PER_PAGE", "60"))
+OCR_MEMORY_MB = int(os.environ.get("OCR_MEMORY_MB", "2048"))
+# A decision subject to call-in takes effect after this many working days (meetings/plans.py).
+CALL_IN_WORKING_DAYS = int(os.environ.get("CALL_IN_WORKING_DAYS", "5"))
 
 # Production serving (issue #7): where files are stored, how downloads leave, the page cache.
 if os.environ.get("STORAGE", "local").strip().lower() == "s3":

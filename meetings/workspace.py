@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -320,7 +321,14 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "workspace/upload.html",
-        {"item": item, "meeting": item.meeting, "form": form, "kept": kept},
+        {
+            "item": item,
+            "meeting": item.meeting,
+            "form": form,
+            "kept": kept,
+            "max_mb": settings.MAX_UPLOAD_MB,
+            "max_pages": f"{settings.PDF_MAX_PAGES:,}",
+        },
     )
 
 
