@@ -199,6 +199,8 @@ if os.environ.get("EMAIL_HOST"):
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "democratic.services@localhost")
+# The portal's address for links in e-mail sent by the task worker or a command (alerts).
+PORTAL_URL = os.environ.get("PORTAL_URL", "")
 
 # Security headers on every response, from the first page.
 SECURE_CSP = {
