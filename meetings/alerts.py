@@ -151,7 +151,11 @@ def target_from(params) -> Target | None:
     if query:
         filters = {}
         for name in SEARCH_FILTERS:
-            value = str(params.get(f"search_{name}") or "").strip()[:100]
+            values = params.getlist(f"search_{name}") if hasattr(params, "getlist") else []
+            if len(values) > 1:  # several kinds of passage
+                value = ",".join(v.strip() for v in values if v.strip())[:100]
+            else:
+                value = str(params.get(f"search_{name}") or "").strip()[:100]
             if value:
                 filters[name] = value
         from urllib.parse import urlencode
@@ -545,17 +549,28 @@ def _message_context(events: list[AlertEvent], subs: list[AlertSubscription], ba
 
 
 def _deliver(events: list[AlertEvent], subject: str, template: str, base: str) -> bool:
+    """Send one message for these events. They are claimed first (marked sent), so a second
+    worker running at the same time skips them; a refusal puts them back to be sent again."""
+    now = timezone.now()
+    ids = [e.pk for e in events]
+    AlertEvent.objects.filter(pk__in=ids, sent_at__isnull=True).update(sent_at=now)
+    claimed = set(AlertEvent.objects.filter(pk__in=ids, sent_at=now).values_list("pk", flat=True))
+    events = [e for e in events if e.pk in claimed]
+    if not events:
+        return False
     subs = list({e.subscription_id: e.subscription for e in events}.values())
     context = _message_context(events, subs, base)
+    if len(events) > 1 and template == "alert_message":
+        template = "alert_digest"
     try:
         _send(
             to=subs[0].address.email, subject=subject, template=template, context=context,
             unsubscribe_url=context["unsubscribe"],
         )  # fmt: skip
     except Exception:  # a refusal leaves the events to be sent again, not the step undone
-        logger.exception("Sending an alert to %s failed", subs[0].address_id)
+        logger.exception("Sending an alert to address %s failed", subs[0].address_id)
+        AlertEvent.objects.filter(pk__in=[e.pk for e in events]).update(sent_at=None)
         return False
-    AlertEvent.objects.filter(pk__in=[e.pk for e in events]).update(sent_at=timezone.now())
     return True
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
@@ -14,7 +14,8 @@ from django.views.decorators.http import require_http_methods
 
 from . import alerts
 from .govuk import GovukFormMixin
-from .models import AlertSubscription
+from .models import AlertSubscription, Passage
+from .search.filters import SearchFilter
 
 
 def _base_url(request: HttpRequest) -> str:
@@ -26,6 +27,14 @@ def _bad_link(request: HttpRequest, error: ValidationError) -> HttpResponse:
     return render(
         request, "meetings/alerts_bad_link.html", {"error": error.messages[0]}, status=400
     )
+
+
+def _filters_valid(filters: dict) -> bool:
+    """A saved search's filters as the search page checks them."""
+    data = QueryDict(mutable=True)
+    for name, value in filters.items():
+        data.setlist(name, str(value).split(",") if name == "kind" else [value])
+    return SearchFilter(data, queryset=Passage.objects.none()).is_valid()
 
 
 class FollowForm(GovukFormMixin, forms.Form):
@@ -71,6 +80,9 @@ def follow(request: HttpRequest) -> HttpResponse:
     if target is None:
         status = 404 if any(source.get(k) for k in ("committee", "person", "plan")) else 200
         return render(request, "meetings/alerts_choose.html", status=status)
+    if target.kind == AlertSubscription.Kind.SEARCH and not _filters_valid(target.filters):
+        bad = ValidationError("This search's filters are not valid: search again, then follow it.")
+        return _bad_link(request, bad)
     form = FollowForm(request.POST or None, initial={"frequency": "immediate"})
     if request.method == "POST" and form.is_valid():
         alerts.subscribe(

@@ -305,3 +305,46 @@ def test_the_owner_deletes_their_address_by_a_link_sent_to_it(client):
     mail.outbox.clear()
     response = client.post(reverse("alerts-manage"), {"email": "nobody@example.org"}, follow=True)
     assert b"we have sent it a link" in response.content and not mail.outbox
+
+
+def test_a_supplement_minutes_and_a_cancellation_each_send_an_alert(client, meeting, clerk):
+    follow_and_confirm(client, committee=BOARD)
+    publish(meeting, clerk)
+    services.agenda_item_add(meeting=meeting, by=clerk, title="Urgent item on dental care")
+    publishing.supplement_publish(
+        meeting=meeting, summary="An urgent item.", by=clerk, base_url="http://testserver"
+    )
+    assert to(VISITOR)[-1].subject.startswith("Supplementary agenda published: ")
+    minutes = services.minutes_start(meeting=meeting, by=clerk)
+    services.minutes_publish(minutes=minutes, by=clerk)
+    assert to(VISITOR)[-1].subject.startswith("Minutes published: ")
+    assert f"/meetings/{meeting.slug}/minutes/" in to(VISITOR)[-1].body
+    meeting.refresh_from_db()
+    publishing.meeting_set_status(
+        meeting=meeting, status=Meeting.Status.CANCELLED, reason="No business.", by=clerk
+    )
+    cancelled = to(VISITOR)[-1]
+    assert cancelled.subject.startswith("Meeting cancelled: ")
+    assert "This meeting has been cancelled." in cancelled.body
+
+
+def test_a_decision_record_published_for_a_followed_plan_entry_sends_an_alert(client, clerk):
+    entry = PlanEntry.objects.visible_to(AnonymousUser()).first()
+    follow_and_confirm(client, plan=str(entry.pk))
+    record = plans.decision_record_create(
+        by=clerk, title=entry.matter, decision_maker_kind=entry.decision_maker_kind,
+        decision_maker=entry.decision_maker, plan_entry=entry, decided_on=timezone.localdate(),
+        decision="Approved.", reasons="Value for money.",
+    )  # fmt: skip
+    plans.decision_record_publish(record=record, by=clerk)
+    assert to(VISITOR)[-1].subject == f"Decision published: {entry.matter}"
+
+
+def test_the_search_page_offers_alerts_for_the_search_with_its_filters(client):
+    page = client.get(reverse("search"), {"q": "health", "committee": BOARD})
+    text = page.content.decode()
+    assert f"/alerts/?q=health&amp;search_committee={BOARD}" in text
+    form = client.get(reverse("alerts-follow"), {"q": "health", "search_committee": BOARD})
+    assert form.status_code == 200 and "searches for “health”" in form.content.decode()
+    bad = client.get(reverse("alerts-follow"), {"q": "health", "search_date_from": "yesterday"})
+    assert bad.status_code == 400 and "filters are not valid" in bad.content.decode()

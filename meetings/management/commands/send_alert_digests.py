@@ -9,6 +9,9 @@ from meetings.search import search
 
 def public_hits(*, query: str, filters: dict) -> list:
     """The public's search (never a member's), newest first: the first 200 hits."""
+    filters = dict(filters)
+    if filters.get("kind"):  # several kinds of passage, saved as "minute,resolution"
+        filters["kind"] = str(filters["kind"]).split(",")
     results = search(user=AnonymousUser(), query=query, filters=filters, sort="date", per_page=200)
     return list(results.page.object_list) if results.page else []
 
