@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -158,8 +159,6 @@ def target_from(params) -> Target | None:
                 value = str(params.get(f"search_{name}") or "").strip()[:100]
             if value:
                 filters[name] = value
-        from urllib.parse import urlencode
-
         url = reverse("search") + "?" + urlencode({"q": query, **filters})
         return Target(Kind.SEARCH, f"searches for “{query}”", url, query=query, filters=filters)
     return None
@@ -400,7 +399,8 @@ def _meeting_lines(meeting: Meeting) -> list[str]:
     for item in items:
         fields = visibility.item_text_fields(item, visibility.PUBLIC)
         title = item.title if "title" in fields else "Private business"
-        lines.append(f"{item.number}. {title}")
+        private = " (in private)" if visibility.item_is_private(item) else ""
+        lines.append(f"{item.number}. {title}{private}")
     return lines
 
 
@@ -588,10 +588,20 @@ def send_immediate(*, base_url: str = "") -> int:
     return sent
 
 
+def _base_of(events: list[AlertEvent], base_url: str) -> str:
+    """The address given or set (PORTAL_URL); else the one the events' own links were made
+    with (the clerk's request that published)."""
+    if base_url or getattr(settings, "PORTAL_URL", ""):
+        return _base_url(base_url)
+    parts = urlsplit(events[0].url) if events else None
+    if parts and parts.scheme and parts.netloc:
+        return f"{parts.scheme}://{parts.netloc}"
+    return _base_url("")
+
+
 def send_digests(*, base_url: str = "") -> int:
     """One message an address holding the unsent events of its daily follows. Returns how many
     messages went."""
-    base = _base_url(base_url)
     by_address: dict[int, list[AlertEvent]] = {}
     for event in AlertEvent.objects.filter(
         sent_at__isnull=True,
@@ -603,5 +613,5 @@ def send_digests(*, base_url: str = "") -> int:
     for events in by_address.values():
         n = len(events)
         subject = f"Your daily alerts: {n} update{'s' if n != 1 else ''}"
-        sent += _deliver(events, subject, "alert_digest", base)
+        sent += _deliver(events, subject, "alert_digest", _base_of(events, base_url))
     return sent

@@ -209,7 +209,8 @@ def test_exempt_text_never_reaches_an_alert(client, meeting, clerk):
     assert len(alerts) == 2
     for message in alerts:
         assert EXEMPT not in body_of(message)
-        assert "Sale of the Heronsgate depot" in message.body  # the title, as the public sees it
+        assert "Sale of the Heronsgate depot (in private)" in message.body  # as the public sees it
+        assert "http://testserver/alerts/unsubscribe/" in message.body  # the publisher's address
 
 
 def test_following_a_person_tells_of_the_meetings_of_their_committees(client, meeting, clerk):
