@@ -195,7 +195,8 @@ class DeclarationInline(admin.TabularInline):
     model = Declaration
     extra = 0
     autocomplete_fields = ["person"]
-    fields = ["person", "kind", "interest"]
+    raw_id_fields = ["register_entry"]
+    fields = ["person", "kind", "interest", "left_room", "register_entry"]
 
 
 @admin.register(MinuteItem)
@@ -252,9 +253,9 @@ class DeclarationAdmin(admin.ModelAdmin):
     """See DeclarationInline: the minute (and agenda item) a declaration records is chosen when
     it is added and cannot be changed afterwards."""
 
-    list_display = ["person", "minute_item", "kind"]
+    list_display = ["person", "minute_item", "kind", "left_room"]
     autocomplete_fields = ["person"]
-    raw_id_fields = ["minute_item", "agenda_item"]
+    raw_id_fields = ["minute_item", "agenda_item", "register_entry"]
 
     def get_readonly_fields(self, request, obj=None):
         return ["minute_item", "agenda_item"] if obj is not None else []
