@@ -43,6 +43,7 @@ class FollowForm(GovukFormMixin, forms.Form):
         max_length=254,
         help_text="We use it only to send these alerts. You can delete it at any time.",
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        error_messages={"required": "Enter your e-mail address"},
     )
     frequency = forms.ChoiceField(
         label="How often do you want e-mails?",
@@ -66,6 +67,7 @@ class DeleteForm(GovukFormMixin, forms.Form):
         label="Your e-mail address",
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        error_messages={"required": "Enter your e-mail address"},
     )
 
     clean_email = FollowForm.clean_email

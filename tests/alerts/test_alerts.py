@@ -349,3 +349,9 @@ def test_the_search_page_offers_alerts_for_the_search_with_its_filters(client):
     assert form.status_code == 200 and "searches for “health”" in form.content.decode()
     bad = client.get(reverse("alerts-follow"), {"q": "health", "search_date_from": "yesterday"})
     assert bad.status_code == 400 and "filters are not valid" in bad.content.decode()
+
+
+def test_no_address_is_asked_for_in_plain_words(client):
+    response = client.post(f"/alerts/?committee={BOARD}", {"committee": BOARD, "email": ""})
+    assert "Enter your e-mail address" in response.content.decode()
+    assert not AlertAddress.objects.exists() and not mail.outbox
