@@ -256,3 +256,24 @@ def test_the_clerk_sees_who_is_overdue(client_as):
     assert "Lee Latecomer" in page or person.display_name in page
     assert "6 January 2020 2 February 2020" in page
     assert client_as("member").get("/workspace/interests/").status_code == 403
+
+
+def test_the_api_gives_the_approved_register_and_its_earlier_versions(client):
+    person = Person.objects.filter(interest_versions__decided_at__month=10).first()
+    listing = client.get("/api/interests/", {"page_size": 100}).json()
+    row = next(r for r in listing["results"] if r["id"] == person.slug)
+    assert row["last_updated"].startswith("2014-10-06")
+    data = client.get(row["url"]).json()
+    assert data["current"]["demonstration"] is True
+    assert data["current"]["approved_at"].startswith("2014-10-06")
+    assert [v["approved_at"][:10] for v in data["earlier_versions"]] == ["2014-06-02"]
+    gift = next(e for e in data["current"]["entries"] if e["category"] == "gifts")
+    assert gift["description"] == "Made up: theatre tickets, value £60"
+    assert gift["held_by"] == "member" and gift["withheld"] is False
+    assert client.get("/api/interests/no-such-person/").status_code == 404
+
+
+def test_the_member_finds_their_own_page_from_their_register(client_as, own_person, client):
+    link = reverse("my-interests")
+    assert link in client_as("member").get(f"/interests/{own_person.slug}/").content.decode()
+    assert link not in client.get(f"/interests/{own_person.slug}/").content.decode()
