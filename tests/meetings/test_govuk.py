@@ -135,3 +135,20 @@ def test_a_success_message_is_a_green_banner_and_an_error_is_not(client):
     assert html.count("govuk-notification-banner--success") == 1
     success, error = html.split("Published.")
     assert "Success" in success and "There is a problem" in error
+
+
+def test_production_static_files_collect_and_no_crest_is_served(tmp_path):
+    """collectstatic with the production storage resolves every url() in the stylesheets: a
+    missing file there would stop a deployment."""
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    storages = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    with override_settings(STORAGES=storages, STATIC_ROOT=tmp_path):
+        call_command("collectstatic", interactive=False, verbosity=0)
+    assert (tmp_path / "staticfiles.json").exists()
+    css = (STATIC / "govuk" / "govuk-frontend.min.css").read_text()
+    assert "url(" not in css  # the crest (GOV.UK's only) is asked for nowhere
