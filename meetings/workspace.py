@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from reports import ocr
 from reports.convert import docx_to_pdf, looks_like_docx
 from reports.models import Pack, Report
 from reports.pdf import check_upload_size, thumbnail_png
@@ -303,17 +304,24 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
                     after={"title": report.title, "sha256": report.sha256,
                            "pages": report.page_count, "exempt": report.is_exempt},
                 )  # fmt: skip
-                note = (
-                    " It has no text layer (a scan): it cannot be searched and is not "
-                    "accessible. Ask the author for the original document if you can."
-                    if not report.has_text_layer
-                    else ""
-                )
+                note = ""
+                if not report.has_text_layer:
+                    note = (
+                        " It has no text layer (a scan): it cannot be searched and is not "
+                        "accessible. Ask the author for the original document if you can."
+                        if ocr.missing()
+                        else " It has no text layer (a scan): its text will be recognised "
+                        "automatically in the background (it may hold errors); until then it "
+                        "cannot be searched. Ask the author for the original document if you can."
+                    )
                 removed = "".join(f" {words}" for words in report.removed_content)
+                hidden = "".join(
+                    f" In the Word document: {words}" for words in report.word_findings
+                )
                 messages.success(
                     request,
                     f"“{report.title}” uploaded: {report.page_count} "
-                    f"page{'s' if report.page_count != 1 else ''}.{removed}{note}",
+                    f"page{'s' if report.page_count != 1 else ''}.{removed}{hidden}{note}",
                 )
                 return redirect(f"{_agenda_url(item.meeting)}#item-{item.pk}")
     # A refused file cannot be kept by the browser; everything else typed is kept.

@@ -45,6 +45,7 @@ def test_a_scan_is_called_not_searchable_until_its_text_is_recognised(client_as,
     )
     html = unescape(response.content.decode())
     assert "Scan: not searchable, not accessible" in html
+    assert "its text will be recognised automatically in the background" in html
     publish = reverse("workspace-publish", args=[meeting.slug])
     assert "it cannot be searched and is not accessible" in clerk.get(publish).content.decode()
 

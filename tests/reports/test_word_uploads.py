@@ -216,7 +216,10 @@ def test_a_word_upload_keeps_its_headings_list_and_table(client_as, item):
 def test_what_a_word_file_hides_is_listed_before_publishing(client_as, meeting, item):
     clerk = client_as("clerk")
     body = TRACKED + HIDDEN
-    upload(clerk, item, docx(body, comments=2, spreadsheet=True), "Rent arrears")
+    response = upload(clerk, item, docx(body, comments=2, spreadsheet=True), "Rent arrears")
+    assert "In the Word document: Tracked changes: 3 insertions, 2 deletions" in unescape(
+        response.content.decode()
+    )
     report = Report.objects.get(agenda_item=item, title="Rent arrears")
     url = reverse("workspace-publish", args=[meeting.slug])
     html = unescape(clerk.get(url).content.decode())
