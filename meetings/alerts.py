@@ -25,6 +25,7 @@ from urllib.parse import urlencode, urlsplit
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core import signing
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
@@ -52,6 +53,7 @@ logger = logging.getLogger(__name__)
 
 CONFIRM_DAYS = 7
 DELETE_DAYS = 2
+RESEND_MINUTES = 10
 _CONFIRM_SALT = "meetings.alerts.confirm"
 _UNSUBSCRIBE_SALT = "meetings.alerts.unsubscribe"
 _DELETE_SALT = "meetings.alerts.delete"
@@ -252,6 +254,12 @@ def _council_name() -> str:
     return row.council_name if row else "The council"
 
 
+def _first_in_a_while(key: str) -> bool:
+    """True once per ``RESEND_MINUTES`` for this message: subscribing an address over and over
+    cannot flood it."""
+    return cache.add(f"meetings.alerts.sent:{key}", 1, timeout=RESEND_MINUTES * 60)
+
+
 def subscribe(*, email: str, target: Target, frequency: str, base_url: str = "") -> None:
     """Record the follow unconfirmed and send the confirmation link (again, for a follow still
     unconfirmed). For a follow already confirmed, the address is told so instead: the visitor
@@ -283,6 +291,9 @@ def subscribe(*, email: str, target: Target, frequency: str, base_url: str = "")
             sub.frequency = frequency
             sub.save(update_fields=["frequency"])
     context = {"name": target.name, "page": base + target.url, "frequency": sub.frequency}
+    mail = "confirm" if sub.confirmed_at is None else "already"
+    if not _first_in_a_while(f"{mail}:{sub.pk}:{sub.created_at.timestamp()}"):
+        return  # asked again within minutes: the message already sent will do
     if sub.confirmed_at is None:
         link = base + reverse("alerts-confirm", kwargs={"token": confirm_token(sub)})
         _send(
@@ -355,7 +366,9 @@ def request_deletion(*, email: str, base_url: str = "") -> None:
     not it is stored. Raises ValidationError for an address not in the right form."""
     email = clean_email(email)
     address = AlertAddress.objects.filter(email=email).first()
-    if address is None:
+    if address is None or not _first_in_a_while(
+        f"delete:{address.pk}:{address.created_at.timestamp()}"
+    ):
         return
     link = _base_url(base_url) + reverse("alerts-delete", kwargs={"token": delete_token(address)})
     _send(

@@ -281,10 +281,9 @@ def test_a_tampered_or_expired_confirmation_link_is_refused(client, monkeypatch)
 
     now = time.time()
     monkeypatch.setattr("django.core.signing.time.time", lambda: now - 8 * 86400)
-    mail.outbox.clear()
-    follow(client, committee=BOARD)
+    follow(client, "later@example.org", committee=BOARD)
     monkeypatch.undo()
-    expired = path_of(link_in(to(VISITOR)[0], "confirm"))
+    expired = path_of(link_in(to("later@example.org")[0], "confirm"))
     response = client.post(expired)
     assert response.status_code == 400 and b"expired" in response.content
     assert not AlertSubscription.objects.filter(confirmed_at__isnull=False).exists()
@@ -355,3 +354,13 @@ def test_no_address_is_asked_for_in_plain_words(client):
     response = client.post(f"/alerts/?committee={BOARD}", {"committee": BOARD, "email": ""})
     assert "Enter your e-mail address" in response.content.decode()
     assert not AlertAddress.objects.exists() and not mail.outbox
+
+
+def test_following_over_and_over_cannot_flood_an_address(client):
+    for _ in range(5):
+        response = follow(client, committee=BOARD)
+        assert response.status_code == 302
+    assert len(to(VISITOR)) == 1
+    for _ in range(3):
+        client.post(reverse("alerts-manage"), {"email": VISITOR})
+    assert len(to(VISITOR)) == 2
