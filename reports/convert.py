@@ -176,7 +176,7 @@ def docx_findings(data: bytes) -> list[str]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = archive.namelist()
-            counts = {"ins": 0, "del": 0, "vanish": 0}
+            counts = {"ins": 0, "del": 0, "moveTo": 0, "moveFrom": 0, "vanish": 0}
             for name in names:
                 if name.endswith(".xml") and name.startswith(WORD_TEXT_PARTS):
                     for key, value in _count_tags(archive, name, set(counts)).items():
@@ -190,11 +190,12 @@ def docx_findings(data: bytes) -> list[str]:
     sheets = [n for n in embedded if n.lower().endswith(SPREADSHEET_SUFFIXES)]
     objects = [n for n in embedded if n not in sheets and "oleobject" in n.lower()]
     found = []
-    if counts["ins"] or counts["del"]:
+    if counts["ins"] or counts["del"] or counts["moveTo"]:
+        moves = f", {_plural(counts['moveTo'], 'move', 'moves')}" if counts["moveTo"] else ""
         found.append(
             f"Tracked changes: {_plural(counts['ins'], 'insertion', 'insertions')}, "
-            f"{_plural(counts['del'], 'deletion', 'deletions')} — accept or reject them in Word "
-            "and upload again."
+            f"{_plural(counts['del'], 'deletion', 'deletions')}{moves} — accept or reject them "
+            "in Word and upload again."
         )
     if comments:
         found.append(f"Comments: {comments} — delete them in Word and upload again.")

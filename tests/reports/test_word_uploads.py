@@ -165,6 +165,17 @@ def test_tracked_changes_are_counted():
     ]
 
 
+def test_moved_text_is_a_tracked_change():
+    body = (
+        '<w:p><w:moveFrom w:id="1" w:author="A"><w:r><w:t>old place</w:t></w:r></w:moveFrom>'
+        '<w:moveTo w:id="2" w:author="A"><w:r><w:t>new place</w:t></w:r></w:moveTo></w:p>'
+    )
+    assert docx_findings(docx(body)) == [
+        "Tracked changes: 0 insertions, 0 deletions, 1 move — accept or reject them in Word "
+        "and upload again."
+    ]
+
+
 def test_comments_are_counted():
     assert docx_findings(docx(p("Budget"), comments=2)) == [
         "Comments: 2 — delete them in Word and upload again."
