@@ -18,6 +18,7 @@ with no account.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass, field
 from urllib.parse import urlencode, urlsplit
@@ -628,3 +629,14 @@ def send_digests(*, base_url: str = "") -> int:
         subject = f"Your daily alerts: {n} update{'s' if n != 1 else ''}"
         sent += _deliver(events, subject, "alert_digest", _base_of(events, base_url))
     return sent
+
+
+def purge(*, now=None) -> int:
+    """Forget follows never confirmed once their link has expired, the addresses left following
+    nothing, and events sent more than a week ago. Returns how many addresses went."""
+    now = now or timezone.now()
+    expired = now - dt.timedelta(days=CONFIRM_DAYS)
+    AlertSubscription.objects.filter(confirmed_at__isnull=True, created_at__lt=expired).delete()
+    AlertEvent.objects.filter(sent_at__lt=now - dt.timedelta(days=7)).delete()
+    gone, _ = AlertAddress.objects.filter(follows__isnull=True, created_at__lt=expired).delete()
+    return gone

@@ -364,3 +364,13 @@ def test_following_over_and_over_cannot_flood_an_address(client):
     for _ in range(3):
         client.post(reverse("alerts-manage"), {"email": VISITOR})
     assert len(to(VISITOR)) == 2
+
+
+def test_an_address_never_confirmed_is_forgotten_once_its_link_expires(client):
+    follow(client, committee=BOARD)
+    call_command("send_alert_digests")
+    assert AlertAddress.objects.filter(email=VISITOR).exists()  # its link still works
+    AlertSubscription.objects.update(created_at=timezone.now() - dt.timedelta(days=8))
+    AlertAddress.objects.update(created_at=timezone.now() - dt.timedelta(days=8))
+    call_command("send_alert_digests")
+    assert not AlertAddress.objects.exists() and not AlertSubscription.objects.exists()

@@ -18,10 +18,10 @@ def public_hits(*, query: str, filters: dict) -> list:
 
 class Command(BaseCommand):
     help = (
-        "Look for new public passages matching each saved search (immediate followers are "
-        "e-mailed at once), then send every daily digest of e-mail alerts. Run it once a day "
-        "(a cron job or systemd timer); with --searches-only as often as saved searches should "
-        "be looked at."
+        "Forget addresses never confirmed; look for new public passages matching each saved "
+        "search (immediate followers are e-mailed at once); then send every daily digest of "
+        "e-mail alerts. Run it once a day (a cron job or systemd timer); with --searches-only as "
+        "often as saved searches should be looked at."
     )
 
     def add_arguments(self, parser):
@@ -32,6 +32,8 @@ class Command(BaseCommand):
                                  "https://papers.example.gov.uk (else PORTAL_URL).")  # fmt: skip
 
     def handle(self, *args, **o):
+        forgotten = alerts.purge()
+        self.stdout.write(f"Addresses never confirmed, forgotten: {forgotten}.")
         found = alerts.search_events(run_search=public_hits, base_url=o["base_url"])
         self.stdout.write(f"Saved searches: {found} new.")
         if not o["searches_only"]:
