@@ -231,6 +231,8 @@ def test_following_a_person_tells_of_the_meetings_of_their_committees(client, me
 def test_following_a_plan_entry_tells_of_its_change(client, clerk):
     entry = PlanEntry.objects.visible_to(AnonymousUser()).first()
     assert entry is not None
+    page = client.get(entry.get_absolute_url())
+    assert f"/alerts/?plan={entry.pk}".encode() in page.content
     follow_and_confirm(client, plan=str(entry.pk))
     plans.plan_entry_update(
         entry=entry, by=clerk, note="Moved a month",
