@@ -4,14 +4,26 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from reports.models import Report
+from reports.models import Pack, Report
 
 from . import visibility
 from .filters import DecisionFilter, MeetingFilter
-from .models import AgendaItem, Attendance, Meeting, MinuteItem, Minutes, Resolution
+from .models import (
+    AgendaItem,
+    Attendance,
+    Meeting,
+    MinuteItem,
+    Minutes,
+    Person,
+    PlanEntry,
+    RecordedVote,
+    Resolution,
+    Supplement,
+    VoteCast,
+)
 
 
 def municipal_year(day: dt.date) -> str:
@@ -55,41 +67,120 @@ def _visible_reports(user) -> Prefetch:
     )
 
 
-def meeting_agenda(*, meeting: Meeting, user) -> list[AgendaItem]:
-    """Top-level items in order, each with its sub-items and the documents the user may see
-    (the current ones: a replaced paper lives on only in the pack versions that held it). Each
-    item carries ``full_text``: whether the user may read more than its number, title and
-    reason for exemption (``visibility.item_text_fields``)."""
-    items = list(
-        AgendaItem.objects.visible_to(user)
-        .filter(meeting=meeting, parent__isnull=True)
-        .order_by("position")
-        .select_related("previous_minutes__meeting")
-        .prefetch_related(
-            _visible_reports(user),
-            Prefetch(
-                "sub_items",
-                queryset=AgendaItem.objects.visible_to(user)
-                .order_by("position")
-                .select_related("previous_minutes__meeting")
-                .prefetch_related(_visible_reports(user)),
+def meeting_page_queryset(user) -> QuerySet[Meeting]:
+    """Meetings the user may see, each with what its page needs to know before asking for it
+    (one query): the status of its own minutes if the user may read them, and whether it has
+    minutes agreed at it, supplementary agendas, withdrawn papers and packs. The page then asks
+    only for what is there."""
+    visible_minutes = Minutes.objects.visible_to(user)
+    return (
+        Meeting.objects.visible_to(user)
+        .select_related("committee", "contact_officer")
+        .annotate(
+            own_minutes_id=Subquery(
+                visible_minutes.filter(meeting=OuterRef("pk")).values("pk")[:1]
             ),
+            own_minutes_status=Subquery(
+                visible_minutes.filter(meeting=OuterRef("pk")).values("status")[:1]
+            ),
+            approves_any=Exists(visible_minutes.filter(approved_at=OuterRef("pk"))),
+            has_supplements=Exists(Supplement.objects.filter(meeting=OuterRef("pk"))),
+            has_withdrawn=Exists(
+                Report.objects.filter(
+                    agenda_item__meeting=OuterRef("pk"),
+                    withdrawn_at__isnull=False,
+                    is_pending=False,
+                )
+            ),
+            has_packs=Exists(Pack.objects.filter(meeting=OuterRef("pk"))),
         )
     )
-    audience = visibility.audience_of(user)
-    for item in items:
-        item.full_text = visibility.item_shows_full_text(item, audience)
-        for sub in item.sub_items.all():
-            sub.full_text = visibility.item_shows_full_text(sub, audience)
-    return items
 
 
-def meeting_minutes(*, meeting: Meeting, user) -> Minutes | None:
-    """The meeting's minutes if the user may see them, with what the user may see of them."""
-    return (
-        Minutes.objects.visible_to(user)
+def meeting_agenda(*, meeting: Meeting, user) -> list[AgendaItem]:
+    """Top-level items in order, each with its sub-items, the documents the user may see (the
+    current ones: a replaced paper lives on only in the pack versions that held it) and the
+    forward plan entries the user may see. Each item carries ``full_text``: whether the user may
+    read more than its number, title and reason for exemption
+    (``visibility.item_text_fields``). Three queries however long the agenda: every item, every
+    paper and every plan entry of the meeting, put together here."""
+    every = list(
+        AgendaItem.objects.visible_to(user)
         .filter(meeting=meeting)
-        .select_related("meeting__committee", "approved_at__committee")
+        .order_by("position", "pk")
+        .select_related("previous_minutes__meeting")
+    )
+    reports: dict[int, list[Report]] = {}
+    for report in (
+        Report.objects.visible_to(user)
+        .filter(agenda_item__meeting=meeting, superseded_at__isnull=True)
+        .order_by("position", "pk")
+    ):
+        reports.setdefault(report.agenda_item_id, []).append(report)
+    entries: dict[int, list[PlanEntry]] = {}
+    for entry in PlanEntry.objects.visible_to(user).filter(agenda_item__meeting=meeting):
+        entries.setdefault(entry.agenda_item_id, []).append(entry)
+    audience = visibility.audience_of(user)
+    by_pk = {item.pk: item for item in every}
+    children: dict[int, list[AgendaItem]] = {}
+    for item in every:
+        if item.parent_id in by_pk:
+            item.parent = by_pk[item.parent_id]
+    for item in every:
+        item.full_text = visibility.item_shows_full_text(item, audience)
+        item.meeting = meeting
+        item.papers = reports.get(item.pk, [])
+        for report in item.papers:
+            report.agenda_item = item
+        item.plan = entries.get(item.pk, [])
+        if item.parent_id is not None:
+            children.setdefault(item.parent_id, []).append(item)
+    top = [item for item in every if item.parent_id is None]
+    for item in every:
+        item.children = children.get(item.pk, [])
+        # As prefetch_related leaves them, for readers of item.reports.all() (the API).
+        item._prefetched_objects_cache = {
+            "reports": item.papers,
+            "sub_items": item.children,
+            "plan_entries": item.plan,
+        }
+    return top
+
+
+def minutes_for_meeting_page(
+    *, meeting: Meeting, user, items: list[AgendaItem]
+) -> tuple[Minutes | None, list[Minutes]]:
+    """The minutes the meeting page links to, if the user may read them: its own (from the
+    meeting's row, ``meeting_page_queryset``), and in one query, only when there are some,
+    those agreed at it and those its items ask to be read."""
+    own = None
+    if meeting.own_minutes_id is not None:
+        own = Minutes(pk=meeting.own_minutes_id, meeting=meeting, status=meeting.own_minutes_status)
+    previous = {i.previous_minutes_id for i in items if i.previous_minutes_id}
+    for item in items:
+        previous |= {c.previous_minutes_id for c in item.children if c.previous_minutes_id}
+    if not (previous or meeting.approves_any):
+        return own, []
+    return own, list(
+        Minutes.objects.visible_to(user)
+        .filter(Q(approved_at=meeting) | Q(pk__in=previous))
+        .select_related("meeting")
+    )
+
+
+def meeting_minutes(*, meeting: Meeting | None = None, user, slug: str = "") -> Minutes | None:
+    """The meeting's minutes if the user may see them, with what the user may see of them:
+    their resolutions carry the recorded votes the user may see. By ``slug``, the minutes of
+    the meeting of that address if the user may see the meeting too (one query for both)."""
+    found = (
+        Minutes.objects.visible_to(user).filter(meeting=meeting)
+        if meeting is not None
+        else Minutes.objects.visible_to(user).filter(
+            meeting__slug=slug, meeting__in=Meeting.objects.visible_to(user)
+        )
+    )
+    minutes = (
+        found.select_related("meeting__committee", "approved_at__committee")
         .prefetch_related(
             Prefetch(
                 "attendance",
@@ -105,6 +196,50 @@ def meeting_minutes(*, meeting: Meeting, user) -> Minutes | None:
         )
         .first()
     )
+    if minutes is not None:
+        _attach_votes(minutes, user)
+    return minutes
+
+
+VOTE_FIELDS = [f.attname for f in RecordedVote._meta.concrete_fields]
+CAST_FIELDS = {
+    "casts__pk": "pk",
+    "casts__option": "option",
+    "casts__person_id": "person_id",
+}
+PERSON_FIELDS = ("slug", "display_name", "surname")
+
+
+def _attach_votes(minutes: Minutes, user) -> None:
+    """Each resolution's recorded votes the user may see, each with who voted which way, read
+    in one query (a vote and its casts as joined rows) and left as ``resolution.votes.all()``
+    and ``vote.casts.all()`` would give them."""
+    resolutions = {r.pk: r for item in minutes.items.all() for r in item.resolutions.all()}
+    for resolution in resolutions.values():
+        resolution._prefetched_objects_cache = {"votes": []}
+    if not resolutions:
+        return
+    rows = (
+        RecordedVote.objects.visible_to(user)
+        .filter(resolution_id__in=resolutions)
+        .order_by("resolution_id", "pk", "casts__pk")
+        .values(*VOTE_FIELDS, *CAST_FIELDS, *(f"casts__person__{f}" for f in PERSON_FIELDS))
+    )
+    votes: dict[int, RecordedVote] = {}
+    for row in rows:
+        vote = votes.get(row["id"])
+        if vote is None:
+            vote = votes[row["id"]] = RecordedVote(**{f: row[f] for f in VOTE_FIELDS})
+            vote.resolution = resolutions[vote.resolution_id]
+            vote._prefetched_objects_cache = {"casts": []}
+            vote.resolution._prefetched_objects_cache["votes"].append(vote)
+        if row["casts__pk"] is not None:
+            cast = VoteCast(vote=vote, **{name: row[key] for key, name in CAST_FIELDS.items()})
+            cast.person = Person(
+                pk=row["casts__person_id"],
+                **{f: row[f"casts__person__{f}"] for f in PERSON_FIELDS},
+            )
+            vote._prefetched_objects_cache["casts"].append(cast)
 
 
 def upcoming_and_recent(*, user, limit: int = 10) -> tuple[list[Meeting], list[Meeting]]:

@@ -16,12 +16,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from boardpapers.cache import LISTS, SEARCH, depends_on
-from reports.models import Pack, Report
-from reports.packs import earlier_versions, meeting_packs, supplement_pack_url
+from reports.models import Report
+from reports.packs import supplement_pack_url
+from reports.packs.links import page_packs
 
 from . import calendars, publishing, selectors
 from .minutes_layout import attendance_groups
 from .models import Attendance, Committee, Meeting, MeetingAddress, Membership, Minutes, Person
+from .views_votes import _shaped
 
 PAGE_SIZE = 25
 
@@ -158,10 +160,11 @@ def meeting_calendar(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _meeting_or_redirect(request: HttpRequest, slug: str) -> Meeting | HttpResponse:
-    visible = Meeting.objects.visible_to(request.user).select_related(
-        "committee", "contact_officer"
-    )
+def _meeting_or_redirect(request: HttpRequest, slug: str, visible=None) -> Meeting | HttpResponse:
+    if visible is None:
+        visible = Meeting.objects.visible_to(request.user).select_related(
+            "committee", "contact_officer"
+        )
     meeting = visible.filter(slug=slug).first()
     if meeting is not None:
         return meeting
@@ -174,20 +177,33 @@ def _meeting_or_redirect(request: HttpRequest, slug: str) -> Meeting | HttpRespo
 
 @depends_on("meeting:{slug}")
 def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    found = _meeting_or_redirect(request, slug)
+    """A meeting's page in a handful of queries however long its agenda: the meeting with what
+    it has (``selectors.meeting_page_queryset``), its items, papers and plan entries, the
+    minutes it links to, its packs from the stored rows, and supplements and withdrawn papers
+    only when it has some."""
+    found = _meeting_or_redirect(request, slug, selectors.meeting_page_queryset(request.user))
     if isinstance(found, HttpResponse):
         return found
     meeting = found
     items = selectors.meeting_agenda(meeting=meeting, user=request.user)
-    minutes = selectors.meeting_minutes(meeting=meeting, user=request.user)
-    approves = meeting.minutes_approved.filter(
-        pk__in=Minutes.objects.visible_to(request.user)
-    ).select_related("meeting")
-    supplement_packs = set(
-        Pack.objects.filter(meeting=meeting, kind=Pack.Kind.SUPPLEMENT).values_list(
-            "version", flat=True
-        )
+    own, minutes_rows = selectors.minutes_for_meeting_page(
+        meeting=meeting, user=request.user, items=items
     )
+    every_item = [i for item in items for i in (item, *item.children)]
+    packs = page_packs(
+        meeting=meeting,
+        user=request.user,
+        has_agenda=any(not i.is_pending for i in every_item),
+        has_exempt_papers=any(
+            r.is_exempt_material and not r.is_pending
+            for i in every_item
+            if not i.is_pending
+            for r in i.papers
+        ),
+        has_minutes=own is not None,
+        has_packs=meeting.has_packs,
+    )
+    supplements = publishing.supplements_of(meeting) if meeting.has_supplements else []
     return render(
         request,
         "meetings/meeting_detail.html",
@@ -195,22 +211,25 @@ def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "meeting": meeting,
             "public_items": [item for item in items if not item.is_private],
             "private_items": [item for item in items if item.is_private],
-            "minutes": minutes,
-            "approves": list(approves),
-            "visible_minutes": set(
-                Minutes.objects.visible_to(request.user)
-                .filter(agreed_by_items__meeting=meeting)
-                .values_list("pk", flat=True)
-            ),
-            "packs": meeting_packs(meeting=meeting, user=request.user),
-            "earlier_packs": earlier_versions(meeting=meeting, user=request.user),
+            "minutes": own,
+            "approves": [m for m in minutes_rows if m.approved_at_id == meeting.pk],
+            "visible_minutes": {m.pk for m in minutes_rows},
+            "packs": packs.links,
+            "earlier_packs": packs.earlier,
             "supplements": [
-                (s, supplement_pack_url(meeting, s.number) if s.number in supplement_packs else "")
-                for s in publishing.supplements_of(meeting)
+                (
+                    s,
+                    supplement_pack_url(meeting, s.number)
+                    if s.number in packs.supplement_versions
+                    else "",
+                )
+                for s in supplements
             ],
             "withdrawn": list(
                 publishing.withdrawn_documents(meeting).values("withdrawn_at", "withdrawal_note")
-            ),
+            )
+            if meeting.has_withdrawn
+            else [],
         },
     )
 
@@ -227,12 +246,18 @@ def meeting_ics(request: HttpRequest, slug: str) -> HttpResponse:
 
 @depends_on("meeting:{slug}")
 def minutes_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    found = _meeting_or_redirect(request, slug)
-    if isinstance(found, HttpResponse):
-        return found
-    minutes = selectors.meeting_minutes(meeting=found, user=request.user)
+    """The minutes with who was present and the recorded votes under their resolutions, in the
+    same few queries however long they are."""
+    minutes = selectors.meeting_minutes(slug=slug, user=request.user)
     if minutes is None:
+        found = _meeting_or_redirect(request, slug)  # an old address, or no such meeting
+        if isinstance(found, HttpResponse):
+            return found
         raise Http404("These minutes have not been published.")
+    found = minutes.meeting
+    for item in minutes.items.all():
+        for resolution in item.resolutions.all():
+            _shaped(resolution.votes.all())
     groups = attendance_groups(list(minutes.attendance.all()))
     return render(
         request,

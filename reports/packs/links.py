@@ -7,10 +7,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings import roles
+from meetings import roles, visibility
 from meetings.models import Meeting
 
 from ..models import Pack
@@ -149,6 +150,94 @@ def _links(meeting: Meeting, user) -> tuple[MeetingMaterial | None, list[PackLin
             )
         )
     return material, links
+
+
+@dataclass
+class PagePacks:
+    """What the meeting page shows of its packs: ``links`` (as ``meeting_packs``), the earlier
+    published versions, and the numbers of the supplementary agendas that have a pack."""
+
+    links: list[PackLink]
+    earlier: list[PublishedVersion]
+    supplement_versions: set[int]
+
+
+def page_packs(
+    *,
+    meeting: Meeting,
+    user,
+    has_agenda: bool,
+    has_exempt_papers: bool,
+    has_minutes: bool,
+    has_packs: bool = True,
+) -> PagePacks:
+    """The packs of a meeting page from the stored pack rows, in one query (none when the
+    meeting has no pack yet): the page already knows what the meeting holds (``has_*``, from
+    what it shows), so nothing of the pack inputs is worked out here. For each kind the link
+    shows the latest published version, else the build asked for last; the download itself
+    finds the pack for the meeting as it is now (``pack_request``). The meeting is one the
+    viewer may see; ``has_minutes``, minutes the viewer may read (as ``kinds_for``)."""
+    audience = visibility.audience_of(user)
+    kinds = []
+    if has_agenda:
+        kinds += [Pack.Kind.PUBLIC, Pack.Kind.FRONT_SHEET]
+        if has_exempt_papers and audience >= visibility.pack_audience(Pack.Kind.MEMBERS):
+            kinds.append(Pack.Kind.MEMBERS)
+    if has_minutes:
+        kinds.append(Pack.Kind.MINUTES)
+    rows = (
+        list(
+            Pack.objects.filter(meeting=meeting)
+            .only(
+                "kind", "version", "state", "page_count", "size_bytes", "requested_at", "frozen_at"
+            )
+            .order_by("kind", F("version").desc(nulls_last=True), "-requested_at")
+        )
+        if has_packs
+        else []
+    )
+    supplement_versions = {
+        p.version for p in rows if p.kind == Pack.Kind.SUPPLEMENT and p.version is not None
+    }
+    versioned = meeting.is_public
+    latest: dict[str, Pack] = {}
+    earlier: list[PublishedVersion] = []
+    for pack in rows:  # versions first, newest first, then unversioned builds newest first
+        if pack.kind not in kinds:
+            continue
+        if pack.version is not None:
+            if not versioned or pack.kind not in VERSIONED_KINDS:
+                continue
+            if pack.kind in latest:
+                earlier.append(_published(meeting, pack))
+                continue
+        latest.setdefault(pack.kind, pack)
+    earlier.sort(key=lambda r: r.published, reverse=True)
+    links = [
+        PackLink(
+            kind=kind,
+            label=KINDS[kind].label,
+            url=pack_url(meeting, kind),
+            state=latest[kind].state if kind in latest else "",
+            page_count=latest[kind].page_count if kind in latest else None,
+            size_bytes=latest[kind].size_bytes if kind in latest else None,
+        )
+        for kind in kinds
+    ]
+    return PagePacks(links=links, earlier=earlier, supplement_versions=supplement_versions)
+
+
+def _published(meeting: Meeting, pack: Pack) -> PublishedVersion:
+    return PublishedVersion(
+        label=f"{KINDS[pack.kind].label}, version {pack.version}",
+        url=reverse(
+            "pack-version-download",
+            kwargs={"slug": meeting.slug, "kind": KINDS[pack.kind].slug, "version": pack.version},
+        ),
+        state=pack.state,
+        published=pack.frozen_at or pack.requested_at,
+        page_count=pack.page_count,
+    )
 
 
 def pack_states(*, meeting: Meeting, user) -> list[dict]:
