@@ -1,10 +1,14 @@
-"""Serve the portal with gunicorn and load-test the seed meeting page against a static file of the
-same size, with the same client, and print both throughputs and their ratio.
+"""The meeting page, the minutes page and the committee page rendered with no page cache, under
+gunicorn with PostgreSQL, each beside a static file of the same size served by the same gunicorn
+in the same run: requests a second, p50 and p95, and the queries each page makes.
 
-    .venv/bin/python bench/pages.py [--seconds 15] [--clients 8] [--workers 2]
+    .venv/bin/python bench/pages.py [--setup] [--seconds 15] [--clients 8] [--workers 3]
 
-Runs on its own throwaway SQLite database (migrated and loaded with the demo data), so it touches
-nothing of yours. Requests go to 127.0.0.1 only and stop after --seconds per target.
+``--setup`` creates the database (default ``bp_pages`` on the local PostgreSQL), migrates it and
+loads the demo; a run migrates it again first. The page cache is off (``PAGE_CACHE_SECONDS=0``),
+so every request renders its page. The load comes from ``wrk`` (Debian's package) with
+bench/load.lua, on 127.0.0.1 only, for --seconds per target. Figures: docs/performance.md,
+"Uncached pages".
 """
 
 from __future__ import annotations
@@ -12,19 +16,50 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
+import re
 import shutil
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
+from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-SEED = "/meetings/2014-09-22-health-and-well-being-board/"
+PAGES = {
+    "meeting page": "/meetings/2014-09-22-health-and-well-being-board/",
+    "minutes page": "/meetings/2014-07-07-health-and-well-being-board/minutes/",
+    "committee page": "/committees/health-and-well-being-board/",
+}
+# The storage used only when collectstatic cannot build the manifest: whitenoise serves the same
+# files, compressed, without hashed names. What is measured is the page, not the storage.
+FALLBACK_SETTINGS = """from boardpapers.settings import *  # noqa: F403
+STORAGES = {**STORAGES, "staticfiles": {  # noqa: F405
+    "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"}}
+"""
+COUNT_QUERIES = """
+import json
+from django.contrib.auth import get_user_model
+from django.db import connection, reset_queries
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+answer = {}
+for role in ("public", "demo-member", "demo-clerk"):
+    client = Client(HTTP_HOST="127.0.0.1")
+    if role != "public":
+        client.force_login(get_user_model().objects.get(username=role))
+    for path in PATHS:
+        client.get(path)
+        reset_queries()
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(path).status_code == 200, path
+        answer[f"{role} {path}"] = len(ctx.captured_queries)
+        if role == "public":
+            answer[f"bytes {path}"] = len(client.get(path).content)
+print("QUERIES " + json.dumps(answer))
+"""
 
 
 def free_port() -> int:
@@ -33,12 +68,30 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def run(*args: str, env: dict) -> None:
-    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True,
-                   stdout=subprocess.DEVNULL)  # fmt: skip
+def manage(env: dict, *args: str, stdin: str | None = None) -> str:
+    done = subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, input=stdin,
+                          capture_output=True, text=True)  # fmt: skip
+    if done.returncode:
+        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{done.stderr[-2000:]}")
+    return done.stdout
 
 
-def wait_until_up(port: int, timeout: float = 30) -> None:
+def setup(url: str, env: dict) -> None:
+    import psycopg2
+
+    name = urlparse(url).path.strip("/")
+    admin = psycopg2.connect(urlparse(url)._replace(path="/postgres").geturl())
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
+        if not cursor.fetchone():
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+    manage(env, "migrate", "--no-input", "-v0")
+    print(manage(env, "load_demo").strip())
+
+
+def wait_until_up(port: int, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -51,100 +104,99 @@ def wait_until_up(port: int, timeout: float = 30) -> None:
     raise SystemExit("gunicorn did not start")
 
 
-def load(port: int, path: str, seconds: float, clients: int) -> dict:
-    """`clients` threads, each on one keep-alive connection, requesting `path` for `seconds`."""
-    latencies: list[float] = []
-    errors = 0
-    lock = threading.Lock()
-    stop_at = time.monotonic() + seconds
+def fetch(port: int, path: str) -> bytes:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.request("GET", path, headers={"Accept-Encoding": "identity"})
+    response = conn.getresponse()
+    body = response.read()
+    if response.status != 200:
+        raise SystemExit(f"{path} answered {response.status}")
+    return body
 
-    def client() -> None:
-        nonlocal errors
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        mine, bad = [], 0
-        while time.monotonic() < stop_at:
-            started = time.perf_counter()
-            try:
-                conn.request("GET", path, headers={"Accept-Encoding": "identity"})
-                response = conn.getresponse()
-                response.read()
-                if response.status != 200:
-                    bad += 1
-            except (OSError, http.client.HTTPException):
-                bad += 1
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-                continue
-            mine.append(time.perf_counter() - started)
-        with lock:
-            latencies.extend(mine)
-            errors += bad
 
-    threads = [threading.Thread(target=client) for _ in range(clients)]
-    began = time.monotonic()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.monotonic() - began
-    latencies.sort()
-    return {
-        "requests": len(latencies),
-        "rps": len(latencies) / elapsed,
-        "p50_ms": statistics.median(latencies) * 1000 if latencies else float("nan"),
-        "p95_ms": latencies[int(len(latencies) * 0.95) - 1] * 1000 if latencies else float("nan"),
-        "errors": errors,
-    }
+def run_wrk(wrk: str, port: int, path: str, seconds: float, clients: int, tmp: Path) -> dict:
+    paths = tmp / "paths.txt"
+    paths.write_text(path + "\n")
+    out = subprocess.run(
+        [wrk, "-t", "2", "-c", str(clients), "-d", f"{seconds:.0f}s", "--timeout", "10s",
+         "-s", str(ROOT / "bench" / "load.lua"), f"http://127.0.0.1:{port}", "--", str(paths)],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    line = next(ln for ln in out.splitlines() if ln.startswith("LOAD "))
+    figures = {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", line)}
+    figures["rps"] = figures["requests"] / (figures["duration_us"] / 1e6)
+    figures["errors"] = sum(figures[k] for k in ("connect", "read", "write", "timeout", "status"))
+    return figures
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/bp_pages")
+    parser.add_argument("--setup", action="store_true", help="Create and fill the database.")
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=2)
     options = parser.parse_args()
 
-    work = Path(tempfile.mkdtemp(prefix="boardpapers-bench-"))
-    env = {**os.environ, "VAR_DIR": str(work), "DEBUG": "0", "SECRET_KEY": "bench-" + "x" * 60,
-           "ALLOWED_HOSTS": "127.0.0.1", "STATIC_ROOT": str(work / "static")}  # fmt: skip
-    env.pop("DATABASE_URL", None)
-    port = free_port()
+    wrk = shutil.which("wrk")
+    if wrk is None and not options.setup:
+        raise SystemExit("wrk is not installed: apt-get install wrk")
+    work = Path(tempfile.mkdtemp(prefix="boardpapers-pages-"))
+    env = {**os.environ, "DATABASE_URL": options.database_url, "VAR_DIR": str(work),
+           "MEDIA_ROOT": str(work / "media"), "STATIC_ROOT": str(work / "static"), "DEBUG": "0",
+           "HTTPS": "", "ALLOWED_HOSTS": "127.0.0.1,localhost", "PAGE_CACHE_SECONDS": "0",
+           "CACHE_URL": f"file://{work}/cache", "LOG_LEVEL": "WARNING", "CONN_MAX_AGE": "600",
+           "SECRET_KEY": "bench-" + "x" * 60}  # fmt: skip
     server = None
     try:
-        run("migrate", "--no-input", env=env)
-        run("load_demo", "--no-accounts", env=env)
-        run("collectstatic", "--no-input", env=env)
+        if options.setup:
+            setup(options.database_url, env)
+            return
+        manage(env, "migrate", "--no-input", "-v0")
+        try:
+            manage(env, "collectstatic", "--no-input", "-v0")
+        except RuntimeError as exc:
+            print(f"collectstatic failed ({str(exc).strip().splitlines()[-1][:120]}); "
+                  "serving static files without the manifest")  # fmt: skip
+            (work / "bench_settings.py").write_text(FALLBACK_SETTINGS)
+            env["PYTHONPATH"] = os.pathsep.join([str(work), env.get("PYTHONPATH", "")])
+            env["DJANGO_SETTINGS_MODULE"] = "bench_settings"
+            manage(env, "collectstatic", "--no-input", "-v0")
+        counted = manage(env, "shell", "-c", f"PATHS = {list(PAGES.values())!r}\n{COUNT_QUERIES}")
+        queries = __import__("json").loads(counted.split("QUERIES ", 1)[1])
+        for path in PAGES.values():  # before gunicorn starts: whitenoise looks once
+            size = queries[f"bytes {path}"]
+            (work / "static" / f"same-size-{size}.html").write_bytes(b"x" * size)
+        port = free_port()
+        log = open(work / "gunicorn.log", "wb")  # noqa: SIM115
         server = subprocess.Popen(
             [PYTHON, "-m", "gunicorn", "boardpapers.wsgi", "--bind", f"127.0.0.1:{port}",
              "--workers", str(options.workers), "--worker-class", "gthread",
-             "--threads", str(options.threads), "--log-level", "warning"],
-            cwd=ROOT, env=env,
+             "--threads", str(options.threads), "--keep-alive", "30", "--log-level", "warning"],
+            cwd=ROOT, env=env, stdout=log, stderr=log,
         )  # fmt: skip
         wait_until_up(port)
-        conn = http.client.HTTPConnection("127.0.0.1", port)
-        conn.request("GET", SEED)
-        page = conn.getresponse().read()
-        # A static file of the same size, served by whitenoise from the same gunicorn.
-        (work / "static" / "same-size.html").write_bytes(b"x" * len(page))
-        server.terminate()
-        server.wait()
-        server = subprocess.Popen(server.args, cwd=ROOT, env=env)
-        wait_until_up(port)
-
-        print(f"gunicorn: {options.workers} workers x {options.threads} threads (gthread); "
-              f"{options.clients} keep-alive clients; {options.seconds:.0f} s per target; "
-              f"{os.cpu_count()} cores shared with the client")  # fmt: skip
-        print(f"meeting page size: {len(page):,} bytes")
-        load(port, SEED, 2, options.clients)  # warm-up
-        dynamic = load(port, SEED, options.seconds, options.clients)
-        static = load(port, "/static/same-size.html", options.seconds, options.clients)
-        for name, r in (("meeting page", dynamic), ("static file ", static)):
-            print(
-                f"{name}: {r['rps']:7.1f} req/s  p50 {r['p50_ms']:6.1f} ms  "
-                f"p95 {r['p95_ms']:6.1f} ms  errors {r['errors']}  ({r['requests']} requests)"
-            )
-        print(f"ratio meeting/static throughput: {dynamic['rps'] / static['rps']:.2f}")
+        load = os.getloadavg()
+        print(f"gunicorn: {options.workers} workers x {options.threads} threads (gthread), "
+              f"PostgreSQL, page cache off; wrk, {options.clients} connections, "
+              f"{options.seconds:.0f} s per target; {os.cpu_count()} cores shared with the "
+              f"client; load average before: {load[0]:.1f}")  # fmt: skip
+        print(f"{'target':32} {'bytes':>7} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} "
+              f"{'errors':>6}  queries (public/member/clerk)")  # fmt: skip
+        for name, path in PAGES.items():
+            page = fetch(port, path)
+            static = f"/static/same-size-{queries[f'bytes {path}']}.html"
+            fetch(port, static)
+            run_wrk(wrk, port, path, 2, options.clients, work)  # warm-up
+            for label, target in ((name, path), ("  static file, same size", static)):
+                r = run_wrk(wrk, port, target, options.seconds, options.clients, work)
+                counts = ""
+                if target == path:
+                    roles = ("public", "demo-member", "demo-clerk")
+                    counts = "/".join(str(queries[f"{role} {path}"]) for role in roles)
+                print(f"{label:32} {len(page):7,} {r['rps']:7.1f} {r['p50_us'] / 1000:7.1f} "
+                      f"{r['p95_us'] / 1000:7.1f} {r['errors']:6}  {counts}")  # fmt: skip
     finally:
         if server:
             server.terminate()
