@@ -288,7 +288,7 @@ class Cluster:
             SECRET_KEY=self.secret_key,
             ALLOWED_HOSTS="127.0.0.1,localhost",
             STORAGE="s3",
-            S3_BUCKET="papers",
+            S3_BUCKET=self.s3_bucket,
             S3_ENDPOINT_URL=self.s3_endpoint,
             S3_REGION="eu-west-2",
             S3_ACCESS_KEY_ID="portal",
@@ -378,11 +378,14 @@ class Cluster:
         self.s3 = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
         self.s3.start()
         self.s3_endpoint = f"http://127.0.0.1:{port}"
+        # moto keeps its buckets per process, not per server: a bucket of the drill's own, so
+        # a run inside a test process that used moto before cannot find its name taken.
+        self.s3_bucket = f"papers-{secrets.token_hex(4)}"
         boto3.client(
             "s3", endpoint_url=self.s3_endpoint, region_name="eu-west-2",
             aws_access_key_id="portal", aws_secret_access_key="portal-secret",
         ).create_bucket(
-            Bucket="papers", CreateBucketConfiguration={"LocationConstraint": "eu-west-2"}
+            Bucket=self.s3_bucket, CreateBucketConfiguration={"LocationConstraint": "eu-west-2"}
         )  # fmt: skip
 
     def _redis(self) -> None:

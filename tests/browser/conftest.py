@@ -61,6 +61,11 @@ def portal_url(django_db_setup, django_db_blocker):
 
         def __call__(self, environ, start_response):
             with self.lock:
+                # Django's test Client connects close_old_connections again after each of its
+                # requests; a test that used it would otherwise have this server close the
+                # shared connection at the end of its next request (on PostgreSQL).
+                request_started.disconnect(close_old_connections)
+                request_finished.disconnect(close_old_connections)
                 return super().__call__(environ, start_response)
 
     from django.core.servers.basehttp import ThreadedWSGIServer

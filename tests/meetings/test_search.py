@@ -145,9 +145,10 @@ def test_the_public_never_finds_private_or_unpublished_material(private_world, c
     assert total("depot") == total("depot", user=PUBLIC) == 1  # the private item's title
     html = client.get("/search/", {"q": CANARY}).content.decode()
     assert "0 results for" in html
-    # The query echoed: title, both search boxes, count line, and the sign-in link's return
-    # address; nowhere else.
-    assert html.count(CANARY) == 5 and html.count(f"?next=/search/%3Fq%3D{CANARY}") == 1
+    # The query echoed: title, both search boxes, count line, the sign-in link's return
+    # address and the link to follow this search by e-mail; nowhere else.
+    assert html.count(CANARY) == 6 and html.count(f"?next=/search/%3Fq%3D{CANARY}") == 1
+    assert html.count(f"/alerts/?q={CANARY}") == 1
 
 
 def test_the_public_finds_a_private_item_only_by_its_title_and_reason(private_world):
