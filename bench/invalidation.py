@@ -205,10 +205,13 @@ def main() -> None:
         print("| run | req/s | p50 ms | p95 ms | p99 ms | errors | clerk |")
         print("| --- | ---: | ---: | ---: | ---: | ---: | --- |")
         for label, f, said in rows:
+            kinds = ", ".join(
+                f"{k} {f[k]}" for k in ("connect", "read", "write", "timeout", "status") if f[k]
+            )
             print(
                 f"| {label} | {f['rps']:.0f} | {f['p50_us'] / 1000:.1f} | "
-                f"{f['p95_us'] / 1000:.1f} | {f['p99_us'] / 1000:.1f} | {f['errors']} | "
-                f"{said} |"
+                f"{f['p95_us'] / 1000:.1f} | {f['p99_us'] / 1000:.1f} | {f['errors']}"
+                f"{f' ({kinds})' if kinds else ''} | {said} |"
             )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
