@@ -190,54 +190,75 @@ def meeting_minutes(*, meeting: Meeting | None = None, user, slug: str = "") -> 
                 "items",
                 queryset=MinuteItem.objects.visible_to(user)
                 .order_by("position")
-                .select_related("agenda_item__parent")
-                .prefetch_related(Prefetch("resolutions", queryset=Resolution.objects.all())),
+                .select_related("agenda_item__parent"),
             ),
         )
         .first()
     )
     if minutes is not None:
-        _attach_votes(minutes, user)
+        _attach_resolutions(minutes, user)
     return minutes
 
 
-VOTE_FIELDS = [f.attname for f in RecordedVote._meta.concrete_fields]
+RESOLUTION_FIELDS = [f.attname for f in Resolution._meta.concrete_fields]
+VOTE_FIELDS = {f"votes__{f.attname}": f.attname for f in RecordedVote._meta.concrete_fields}
 CAST_FIELDS = {
-    "casts__pk": "pk",
-    "casts__option": "option",
-    "casts__person_id": "person_id",
+    "votes__casts__pk": "pk",
+    "votes__casts__option": "option",
+    "votes__casts__person_id": "person_id",
 }
 PERSON_FIELDS = ("slug", "display_name", "surname")
 
 
-def _attach_votes(minutes: Minutes, user) -> None:
-    """Each resolution's recorded votes the user may see, each with who voted which way, read
-    in one query (a vote and its casts as joined rows) and left as ``resolution.votes.all()``
-    and ``vote.casts.all()`` would give them."""
-    resolutions = {r.pk: r for item in minutes.items.all() for r in item.resolutions.all()}
-    for resolution in resolutions.values():
-        resolution._prefetched_objects_cache = {"votes": []}
-    if not resolutions:
+def _attach_resolutions(minutes: Minutes, user) -> None:
+    """Each minute's resolutions, with their recorded votes (a vote goes with its resolution:
+    ``visibility.vote_q``) and who voted which way, read in one query (a resolution, its
+    votes and their casts as joined rows) and left as ``item.resolutions.all()``,
+    ``resolution.votes.all()`` and ``vote.casts.all()`` would give them."""
+    items = {item.pk: item for item in minutes.items.all()}
+    for item in items.values():
+        item.__dict__.setdefault("_prefetched_objects_cache", {})["resolutions"] = []
+    if not items:
         return
     rows = (
-        RecordedVote.objects.visible_to(user)
-        .filter(resolution_id__in=resolutions)
-        .order_by("resolution_id", "pk", "casts__pk")
-        .values(*VOTE_FIELDS, *CAST_FIELDS, *(f"casts__person__{f}" for f in PERSON_FIELDS))
+        Resolution.objects.visible_to(user)
+        .filter(minute_item_id__in=items)
+        .order_by("minute_item_id", "position", "pk", "votes__pk", "votes__casts__pk")
+        .values(
+            *RESOLUTION_FIELDS,
+            *VOTE_FIELDS,
+            *CAST_FIELDS,
+            *(f"votes__casts__person__{f}" for f in PERSON_FIELDS),
+        )
     )
+    resolutions: dict[int, Resolution] = {}
     votes: dict[int, RecordedVote] = {}
     for row in rows:
-        vote = votes.get(row["id"])
+        resolution = resolutions.get(row["id"])
+        if resolution is None:
+            resolution = resolutions[row["id"]] = Resolution(
+                **{f: row[f] for f in RESOLUTION_FIELDS}
+            )
+            resolution.minute_item = items[resolution.minute_item_id]
+            resolution._prefetched_objects_cache = {"votes": []}
+            items[resolution.minute_item_id]._prefetched_objects_cache["resolutions"].append(
+                resolution
+            )
+        if row["votes__id"] is None:
+            continue
+        vote = votes.get(row["votes__id"])
         if vote is None:
-            vote = votes[row["id"]] = RecordedVote(**{f: row[f] for f in VOTE_FIELDS})
-            vote.resolution = resolutions[vote.resolution_id]
+            vote = votes[row["votes__id"]] = RecordedVote(
+                **{name: row[key] for key, name in VOTE_FIELDS.items()}
+            )
+            vote.resolution = resolution
             vote._prefetched_objects_cache = {"casts": []}
-            vote.resolution._prefetched_objects_cache["votes"].append(vote)
-        if row["casts__pk"] is not None:
+            resolution._prefetched_objects_cache["votes"].append(vote)
+        if row["votes__casts__pk"] is not None:
             cast = VoteCast(vote=vote, **{name: row[key] for key, name in CAST_FIELDS.items()})
             cast.person = Person(
-                pk=row["casts__person_id"],
-                **{f: row[f"casts__person__{f}"] for f in PERSON_FIELDS},
+                pk=row["votes__casts__person_id"],
+                **{f: row[f"votes__casts__person__{f}"] for f in PERSON_FIELDS},
             )
             vote._prefetched_objects_cache["casts"].append(cast)
 

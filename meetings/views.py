@@ -10,7 +10,7 @@ from itertools import groupby
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -22,7 +22,16 @@ from reports.packs.links import page_packs
 
 from . import calendars, publishing, selectors
 from .minutes_layout import attendance_groups
-from .models import Attendance, Committee, Meeting, MeetingAddress, Membership, Minutes, Person
+from .models import (
+    Attendance,
+    Committee,
+    Declaration,
+    Meeting,
+    MeetingAddress,
+    Membership,
+    Minutes,
+    Person,
+)
 from .views_votes import _shaped
 
 PAGE_SIZE = 25
@@ -246,8 +255,8 @@ def meeting_ics(request: HttpRequest, slug: str) -> HttpResponse:
 
 @depends_on("meeting:{slug}")
 def minutes_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """The minutes with who was present and the recorded votes under their resolutions, in the
-    same few queries however long they are."""
+    """The minutes with who was present, the declarations of interest under each minute and the
+    recorded votes under their resolutions, in the same few queries however long they are."""
     minutes = selectors.meeting_minutes(slug=slug, user=request.user)
     if minutes is None:
         found = _meeting_or_redirect(request, slug)  # an old address, or no such meeting
@@ -258,6 +267,15 @@ def minutes_detail(request: HttpRequest, slug: str) -> HttpResponse:
     for item in minutes.items.all():
         for resolution in item.resolutions.all():
             _shaped(resolution.votes.all())
+    prefetch_related_objects(  # each minute's declarations of interest, in one query
+        minutes.items.all(),
+        Prefetch(
+            "declarations",
+            queryset=Declaration.objects.visible_to(request.user)
+            .select_related("person", "register_entry__version")
+            .order_by("pk"),
+        ),
+    )
     groups = attendance_groups(list(minutes.attendance.all()))
     return render(
         request,
