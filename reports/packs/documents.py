@@ -1,6 +1,6 @@
 """The documents a pack prints, as the dicts its inputs hold: a meeting's printed minutes (its
-public or its private part, with attendance, declarations and resolutions) and an uploaded
-paper (by the identity of its file)."""
+public or its private part, with attendance, declarations of interest, and resolutions with
+their recorded votes) and an uploaded paper (by the identity of its file)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,15 @@ from django.utils import timezone
 
 from meetings.formats import clock, minutes_datetime, ordinal_date
 from meetings.minutes_layout import attendance_groups, narrative_blocks
-from meetings.models import Attendance, Declaration, MinuteItem, Minutes, Part
+from meetings.models import (
+    Attendance,
+    Declaration,
+    MinuteItem,
+    Minutes,
+    Part,
+    RecordedVote,
+    VoteCast,
+)
 
 from ..models import Report
 
@@ -52,33 +60,81 @@ def _attendance_rows(attendance: list[Attendance]) -> list[dict]:
     return rows
 
 
+# A declaration's kind in words, as the minutes print it (``Declaration.Kind``).
+DECLARED_KIND = {
+    Declaration.Kind.DISCLOSABLE_PECUNIARY: "a disclosable pecuniary interest",
+    Declaration.Kind.OTHER: "an other registrable interest",
+    Declaration.Kind.NON_REGISTRABLE: "a non-registrable interest",
+}
+VOTE_OPTIONS = ((VoteCast.Option.FOR, "For"), (VoteCast.Option.AGAINST, "Against"),
+                (VoteCast.Option.ABSTAIN, "Abstained"))  # fmt: skip
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith((".", "!", "?")) else f"{text}."
+
+
+def _declaration(declaration: Declaration) -> dict:
+    """The declaration in words (who, the kind of interest, the interest) and, when they left
+    the room for the item, that too."""
+    name = declaration.person.display_name
+    kind = DECLARED_KIND.get(declaration.kind, "an interest")
+    return {
+        "text": f"{name} declared {kind}: {_sentence(declaration.interest)}",
+        "left_room": f"{name} left the room for this item." if declaration.left_room else "",
+    }
+
+
+def _vote(vote: RecordedVote) -> dict:
+    """A recorded vote as printed: the outcome, what was put if not the resolution, and for,
+    against and abstained with the names (or the totals where names were not recorded)."""
+    counts = vote.counts()
+    names = vote.names() if vote.names_recorded else None
+    heading = "Recorded vote (budget decision)" if vote.is_budget_vote else "Recorded vote"
+    lines = []
+    for option, label in VOTE_OPTIONS:
+        if names is None:  # "For: 4"
+            lines.append({"label": f"{label}:", "text": str(counts[option])})
+        else:  # "For (2): Cllr A and Cllr B"
+            text = _join_names([p.display_name for p in names[option]]) or "None"
+            lines.append({"label": f"{label} ({counts[option]}):", "text": text})
+    return {
+        "heading": f"{heading}: {vote.get_outcome_display().lower()}.",
+        "motion": vote.motion,
+        "lines": lines,
+        "names_recorded": vote.names_recorded,
+    }
+
+
+def _votes(resolution) -> list[dict]:
+    return [_vote(v) for v in resolution.votes.all()]
+
+
 def _minute_item(item: MinuteItem) -> dict:
     resolutions = list(item.resolutions.all())
-    declarations = []
-    for declaration in item.declarations.all():
-        kind = (
-            "a disclosable pecuniary interest"
-            if declaration.kind == Declaration.Kind.DISCLOSABLE_PECUNIARY
-            else "an interest"
-        )
-        declarations.append(
-            f"{declaration.person.display_name} declared {kind}: {declaration.interest}"
-        )
     inline = None
+    inline_votes: list[dict] = []
     numbered = []
     if len(resolutions) == 1 and resolutions[0].number is None:
         inline = resolutions[0].text
+        inline_votes = _votes(resolutions[0])
     else:
         numbered = [
-            {"label": f"({r.number})" if r.number is not None else "", "text": r.text}
+            {
+                "label": f"({r.number})" if r.number is not None else "",
+                "text": r.text,
+                "votes": _votes(r),
+            }
             for r in resolutions
         ]
     return {
         "number": item.number,
         "title": item.title,
         "blocks": narrative_blocks(item.narrative),
-        "declarations": declarations,
+        "declarations": [_declaration(d) for d in item.declarations.all()],
         "resolved_inline": inline,
+        "resolved_inline_votes": inline_votes,
         "resolutions": numbered,
     }
 
@@ -124,7 +180,16 @@ def _minutes_queryset():
             .select_related("agenda_item__parent")
             .prefetch_related(
                 "resolutions",
-                Prefetch("declarations", queryset=Declaration.objects.select_related("person")),
+                Prefetch(
+                    "resolutions__votes",
+                    queryset=RecordedVote.objects.order_by("pk").prefetch_related(
+                        Prefetch("casts", queryset=VoteCast.objects.select_related("person"))
+                    ),
+                ),
+                Prefetch(
+                    "declarations",
+                    queryset=Declaration.objects.select_related("person").order_by("pk"),
+                ),
             ),
         ),
     )
