@@ -522,17 +522,20 @@ def search_events(*, run_search, base_url: str = "") -> int:
         top = Passage.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         new = [h for h in hits if h.passage.pk > sub.searched_up_to]
         by_meeting: dict = {}
-        for hit in new:
-            by_meeting.setdefault(hit.meeting.pk, []).append(hit)
+        for hit in new:  # a forward plan entry or decision record is an event of its own
+            key = hit.meeting.pk if hit.meeting else hit.url
+            by_meeting.setdefault(key, []).append(hit)
         for hits in by_meeting.values():
             meeting = hits[0].meeting
             day = long_date(hits[0].date)
             lines = sorted({f"{h.label}: {h.url}" for h in hits if h.url})
-            headline = f"New for “{sub.query}”: {meeting.committee.name}, {day}"
+            where = meeting.committee.name if meeting else hits[0].passage.title
+            headline = f"New for “{sub.query}”: {where}, {day}"
+            url = meeting.get_absolute_url() if meeting else hits[0].url
             count += _record(
                 AlertSubscription.objects.filter(pk=sub.pk), headline=headline,
                 lines=[line.replace(": /", ": " + base + "/") for line in lines],
-                url=base + meeting.get_absolute_url(), base_url=base,
+                url=base + url, base_url=base,
             )  # fmt: skip
         AlertSubscription.objects.filter(pk=sub.pk).update(searched_up_to=top)
     return count

@@ -1,5 +1,8 @@
 """The passage index that search reads: one row per paragraph of a minute, resolution, agenda
-item, meeting or page of a report, linked back to its meeting, committee, date, item and page.
+item, meeting or page of a report, linked back to its meeting, committee, date, item and page;
+and one per matter on the forward plan and per decision record, linked back to its row (these
+have no meeting; a plan entry of a committee carries the committee; the date is the day the
+decision is expected, or was taken).
 
 Rows are written only by ``meetings.search_index`` (from the source rows, never by hand). Who may
 read a row is stored as a range of audiences (``audience_min`` to ``audience_max``: 0 the public,
@@ -37,6 +40,11 @@ from .visibility import AUDIENCES, CLERKS, MEMBERS, PUBLIC, audience_of  # noqa:
 
 # Who may read a passage: the audiences of meetings.visibility (public < members < clerks).
 
+KINDS = [
+    "minute", "resolution", "agenda_item", "report_page", "meeting", "plan_entry",
+    "decision_record",
+]  # fmt: skip
+
 
 class PassageQuerySet(models.QuerySet):
     def visible_to(self, user) -> PassageQuerySet:
@@ -56,11 +64,30 @@ class Passage(models.Model):
         AGENDA_ITEM = "agenda_item", "Agenda item"
         REPORT_PAGE = "report_page", "Report page"
         MEETING = "meeting", "Meeting"
+        PLAN_ENTRY = "plan_entry", "Forward plan"
+        DECISION_RECORD = "decision_record", "Decision record"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="+")
-    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="+")
-    date = models.DateField(help_text="The meeting's date, in London.")
+    meeting = models.ForeignKey(
+        Meeting, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    committee = models.ForeignKey(
+        Committee, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    date = models.DateField(
+        help_text="The meeting's date, in London; for the forward plan the day the decision is "
+        "expected, for a decision record the day it was taken."
+    )
+    plan_entry = models.ForeignKey(
+        "meetings.PlanEntry", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    decision_record = models.ForeignKey(
+        "meetings.DecisionRecord",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
     agenda_item = models.ForeignKey(
         AgendaItem, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
@@ -99,10 +126,21 @@ class Passage(models.Model):
                 name="passage_audience_range",
             ),
             models.CheckConstraint(
-                condition=Q(
-                    kind__in=["minute", "resolution", "agenda_item", "report_page", "meeting"]
-                ),
+                condition=Q(kind__in=KINDS),
                 name="passage_kind_valid",
+            ),
+            # Each passage hangs from one source: a meeting's row, a plan entry or a record.
+            models.CheckConstraint(
+                condition=(
+                    Q(meeting__isnull=False, plan_entry__isnull=True, decision_record__isnull=True)
+                    | Q(
+                        meeting__isnull=True, plan_entry__isnull=False, decision_record__isnull=True
+                    )
+                    | Q(
+                        meeting__isnull=True, plan_entry__isnull=True, decision_record__isnull=False
+                    )
+                ),
+                name="passage_one_source",
             ),
         ]
         indexes = [

@@ -1,22 +1,30 @@
-"""Keeping the passage index in step with the papers.
+"""Keeping the passage index in step with the papers, the forward plan and decision records.
 
-``reindex_meetings(ids)`` is the one function that writes the index: it works out every passage a
-meeting should have from its rows as they are now (who may read each one included) and makes the
-index match, writing only what differs. Running it twice changes nothing the second time.
+``reindex_meetings(ids)`` writes a meeting's passages: it works out every passage a meeting
+should have from its rows as they are now (who may read each one included) and makes the index
+match, writing only what differs. ``reindex_plan_entries(ids)`` and
+``reindex_decision_records(ids)`` do the same for a matter on the forward plan (its matter,
+decision maker, description, the reason it is to be taken in private, and its documents for
+those ``visibility.plan_entry_shows_documents`` allows) and for a decision record (its title,
+decision maker, decision, reasons and the alternatives rejected). Nothing else writes the index.
+Running any of them twice changes nothing the second time.
 
 Any save or deletion of a meeting, committee, agenda item, minutes, minute, resolution, report or
-report page marks its meeting; the marked meetings are reindexed when the transaction commits (so
-rows that a function adds with ``bulk_create`` in the same transaction, such as a report's pages,
-are seen), and before any search in the same thread (so a search sees what the same request or
-test has just written). Deleting a row also deletes its passages by cascade. That covers the
-admin, the demo loader, ``report_create`` and any future clerk screen that saves models. A
-``QuerySet.update()`` sends no signal: call ``reindex_meetings`` after one, or run
-``manage.py rebuild_search_index`` (search drops any passage its model no longer shows).
+report page marks its meeting, and of a plan entry or decision record marks that row; what is
+marked is reindexed when the transaction commits (so rows that a function adds with
+``bulk_create`` in the same transaction, such as a report's pages, are seen), and before any
+search in the same thread (so a search sees what the same request or test has just written).
+Deleting a row also deletes its passages by cascade. That covers the admin, the demo loader,
+the services (``meetings.services``, ``meetings.plans``) and any future clerk screen that saves
+models. A ``QuerySet.update()`` sends no signal: call ``reindex_meetings`` (or
+``reindex_plan_entries``, ``reindex_decision_records``) after one, or run ``manage.py
+rebuild_search_index`` (search drops any passage its model no longer shows).
 
 Who may read a passage is asked of ``meetings.visibility``, never decided here: each source row
 is checked with that module's rule for its model for the public, members and clerks (and an
-agenda item's text with ``item_text_fields``), and the passage records the range of audiences
-that may read it.
+agenda item's text with ``item_text_fields``, a plan entry's documents with
+``plan_entry_shows_documents``), and the passage records the range of audiences that may read
+it.
 """
 
 from __future__ import annotations
@@ -35,7 +43,16 @@ from django.utils import timezone
 from . import visibility
 from .changes import meeting_rows_changed
 from .formats import long_meeting_datetime
-from .models import AgendaItem, Committee, Meeting, MinuteItem, Minutes, Resolution
+from .models import (
+    AgendaItem,
+    Committee,
+    DecisionRecord,
+    Meeting,
+    MinuteItem,
+    Minutes,
+    PlanEntry,
+    Resolution,
+)
 from .models_search import Passage
 from .visibility import AUDIENCES
 
@@ -242,6 +259,58 @@ def _passages(meeting_ids: list[int]) -> Iterator[Passage]:
         )  # fmt: skip
 
 
+def _readers(model, rule, ids: list[int]) -> dict[int, set[int]]:
+    """The rows of ``ids`` each audience may see, by ``rule`` of ``meetings.visibility``."""
+    rows = model.objects.filter(pk__in=ids)
+    return {a: set(rows.filter(rule(a)).values_list("pk", flat=True)) for a in AUDIENCES}
+
+
+def _emit(texts, kind, **fields) -> Iterator[Passage]:
+    for low, high, title, body in _ranges(texts):
+        for position, piece in enumerate(_pieces(body)):
+            yield Passage(
+                kind=kind, title=title[:600], body=piece, audience_min=low, audience_max=high,
+                position=position, **fields,
+            )  # fmt: skip
+
+
+def _plan_entry_text(entry: PlanEntry, audience: int) -> tuple[str, str]:
+    """A matter on the forward plan as this audience reads it: who decides, its description,
+    why it is to be taken in private (which everyone is told), and the documents to be
+    considered only where ``plan_entry_shows_documents`` allows."""
+    body = [entry.decision_maker, entry.summary]
+    if entry.is_private:
+        body.append(entry.private_reason)
+    if visibility.plan_entry_shows_documents(entry, audience):
+        body.extend(entry.document_list)
+    return clean(entry.matter), clean("\n".join(b for b in body if b and b.strip()))
+
+
+def _plan_entry_passages(ids: list[int]) -> Iterator[Passage]:
+    seen = _readers(PlanEntry, visibility.plan_entry_q, ids)
+    for entry in PlanEntry.objects.filter(pk__in=ids):
+        texts = {a: _plan_entry_text(entry, a) for a in AUDIENCES if entry.pk in seen[a]}
+        yield from _emit(
+            texts, Passage.Kind.PLAN_ENTRY, plan_entry_id=entry.pk, date=entry.expected_date,
+            committee_id=entry.committee_id,
+        )  # fmt: skip
+
+
+def _decision_record_text(record: DecisionRecord) -> tuple[str, str]:
+    body = [record.decision_maker, record.decision, record.reasons, record.alternatives_rejected]
+    return clean(record.title), clean("\n".join(b for b in body if b and b.strip()))
+
+
+def _decision_record_passages(ids: list[int]) -> Iterator[Passage]:
+    seen = _readers(DecisionRecord, visibility.decision_record_q, ids)
+    for record in DecisionRecord.objects.filter(pk__in=ids):
+        texts = {a: _decision_record_text(record) for a in AUDIENCES if record.pk in seen[a]}
+        yield from _emit(
+            texts, Passage.Kind.DECISION_RECORD, decision_record_id=record.pk,
+            date=record.decided_on,
+        )  # fmt: skip
+
+
 DIGEST_FIELDS = (
     "kind", "meeting_id", "committee_id", "date", "agenda_item_id", "minute_item_id",
     "resolution_id", "report_id", "page", "position", "number", "title", "body",
@@ -249,8 +318,14 @@ DIGEST_FIELDS = (
 )  # fmt: skip
 
 
+# Only for the passages that have them, so a meeting's passages keep the digests they had.
+SOURCE_FIELDS = ("plan_entry_id", "decision_record_id")
+
+
 def _digest(passage: Passage) -> str:
-    values = repr(tuple(getattr(passage, f) for f in DIGEST_FIELDS))
+    values = tuple(getattr(passage, f) for f in DIGEST_FIELDS)
+    values += tuple((f, getattr(passage, f)) for f in SOURCE_FIELDS if getattr(passage, f))
+    values = repr(values)
     return hashlib.sha1(values.encode(), usedforsecurity=False).hexdigest()
 
 
@@ -267,30 +342,35 @@ class Changes:
         return self
 
 
+def _sync(have, wanted: list[Passage]) -> Changes:
+    """Make the passages of ``have`` (a queryset of one kind of source's passages) exactly
+    ``wanted``: unchanged ones (by digest) are left alone, the rest deleted or created."""
+    for passage in wanted:
+        passage.digest = _digest(passage)
+    with transaction.atomic():
+        by_digest: dict[str, list[int]] = {}
+        for pk, digest in have.values_list("pk", "digest"):
+            by_digest.setdefault(digest, []).append(pk)
+        create = []
+        for passage in wanted:
+            if by_digest.get(passage.digest):
+                by_digest[passage.digest].pop()
+            else:
+                create.append(passage)
+        stale = [pk for pks in by_digest.values() for pk in pks]
+        for start in range(0, len(stale), 500):
+            Passage.objects.filter(pk__in=stale[start : start + 500]).delete()
+        Passage.objects.bulk_create(create, batch_size=500)
+    return Changes(created=len(create), deleted=len(stale), kept=len(wanted) - len(create))
+
+
 def reindex_meetings(meeting_ids: Iterable[int]) -> Changes:
     """Make the index hold exactly the passages these meetings have now. Idempotent; a meeting
     that no longer exists loses its passages."""
     ids = sorted({int(i) for i in meeting_ids})
     if not ids:
         return Changes()
-    wanted = list(_passages(ids))
-    for passage in wanted:
-        passage.digest = _digest(passage)
-    with transaction.atomic():
-        have: dict[str, list[int]] = {}
-        for pk, digest in Passage.objects.filter(meeting_id__in=ids).values_list("pk", "digest"):
-            have.setdefault(digest, []).append(pk)
-        create = []
-        for passage in wanted:
-            if have.get(passage.digest):
-                have[passage.digest].pop()
-            else:
-                create.append(passage)
-        stale = [pk for pks in have.values() for pk in pks]
-        for start in range(0, len(stale), 500):
-            Passage.objects.filter(pk__in=stale[start : start + 500]).delete()
-        Passage.objects.bulk_create(create, batch_size=500)
-    return Changes(created=len(create), deleted=len(stale), kept=len(wanted) - len(create))
+    return _sync(Passage.objects.filter(meeting_id__in=ids), list(_passages(ids)))
 
 
 def reindex_meeting(meeting: Meeting | int) -> Changes:
@@ -298,15 +378,53 @@ def reindex_meeting(meeting: Meeting | int) -> Changes:
     return reindex_meetings([meeting.pk if isinstance(meeting, Meeting) else meeting])
 
 
+def reindex_plan_entries(entry_ids: Iterable[int]) -> Changes:
+    """Make the index hold exactly the passages these plan entries have now (none for one that
+    no longer exists)."""
+    ids = sorted({int(i) for i in entry_ids})
+    if not ids:
+        return Changes()
+    return _sync(Passage.objects.filter(plan_entry_id__in=ids), list(_plan_entry_passages(ids)))
+
+
+def reindex_decision_records(record_ids: Iterable[int]) -> Changes:
+    """Make the index hold exactly the passages these decision records have now."""
+    ids = sorted({int(i) for i in record_ids})
+    if not ids:
+        return Changes()
+    return _sync(
+        Passage.objects.filter(decision_record_id__in=ids), list(_decision_record_passages(ids))
+    )
+
+
+# What a passage hangs from, and how its passages are written.
+MEETINGS, PLAN_ENTRIES, DECISION_RECORDS = "meetings", "plan_entries", "decision_records"
+REINDEX = {
+    MEETINGS: reindex_meetings,
+    PLAN_ENTRIES: reindex_plan_entries,
+    DECISION_RECORDS: reindex_decision_records,
+}
+
+
 def rebuild(*, batch_size: int = 50, progress=None) -> Changes:
-    """Reindex every meeting, in batches; passages of meetings that no longer exist go too."""
+    """Reindex every meeting, plan entry and decision record, in batches; passages of rows
+    that no longer exist go too."""
     total = Changes()
     ids = list(Meeting.objects.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), batch_size):
         total += reindex_meetings(ids[start : start + batch_size])
         if progress:
             progress(min(start + batch_size, len(ids)), len(ids))
-    orphans = Passage.objects.exclude(meeting_id__in=Meeting.objects.values("pk"))
+    for model, reindex in (
+        (PlanEntry, reindex_plan_entries),
+        (DecisionRecord, reindex_decision_records),
+    ):
+        rows = list(model.objects.order_by("pk").values_list("pk", flat=True))
+        for start in range(0, len(rows), batch_size * 10):
+            total += reindex(rows[start : start + batch_size * 10])
+    orphans = Passage.objects.filter(meeting__isnull=False).exclude(
+        meeting_id__in=Meeting.objects.values("pk")
+    )
     total.deleted += orphans.delete()[0]
     return total
 
@@ -316,9 +434,10 @@ def rebuild(*, batch_size: int = 50, progress=None) -> Changes:
 _state = threading.local()
 
 
-def _pending() -> set[int]:
+def _pending() -> dict[str, set[int]]:
+    """What this thread has marked and not yet reindexed, by source (empty when nothing)."""
     if not hasattr(_state, "pending"):
-        _state.pending = set()
+        _state.pending = {}
     return _state.pending
 
 
@@ -333,27 +452,41 @@ def suspended():
         _state.suspended = before
 
 
-def mark(meeting_ids: Iterable[int]) -> None:
-    """Reindex these meetings once the current transaction commits (at once outside one)."""
+def mark(
+    meeting_ids: Iterable[int] = (),
+    *,
+    plan_entries: Iterable[int] = (),
+    decision_records: Iterable[int] = (),
+) -> None:
+    """Reindex these meetings, plan entries and decision records once the current transaction
+    commits (at once outside one)."""
     if getattr(_state, "suspended", False):
         return
-    ids = {i for i in meeting_ids if i is not None}
-    if not ids:
-        return
-    _pending().update(ids)
-    transaction.on_commit(flush, robust=True)
+    marked = False
+    for source, ids in (
+        (MEETINGS, meeting_ids), (PLAN_ENTRIES, plan_entries),
+        (DECISION_RECORDS, decision_records),
+    ):  # fmt: skip
+        ids = {i for i in ids if i is not None}
+        if ids:
+            _pending().setdefault(source, set()).update(ids)
+            marked = True
+    if marked:
+        transaction.on_commit(flush, robust=True)
 
 
 def flush() -> None:
-    """Reindex the meetings marked so far in this thread."""
+    """Reindex what has been marked so far in this thread."""
     pending = _pending()
     while pending:
-        ids = sorted(pending)
-        pending.clear()
+        source = next(iter(pending))
+        ids = sorted(pending.pop(source))
         try:
-            reindex_meetings(ids)
+            REINDEX[source](ids)
         except Exception:
-            pending.update(ids)  # tried again on the next commit or search
+            pending.setdefault(source, set()).update(
+                ids
+            )  # tried again on the next commit or search
             raise
 
 
@@ -398,14 +531,21 @@ def _meetings_of(sender, instance) -> list[int]:
 def _on_save(sender, instance, raw=False, **kwargs) -> None:
     if raw or getattr(_state, "suspended", False):
         return
-    mark(_meetings_of(sender, instance))
+    if sender is PlanEntry:
+        mark(plan_entries=[instance.pk])
+    elif sender is DecisionRecord:
+        mark(decision_records=[instance.pk])
+    else:
+        mark(_meetings_of(sender, instance))
 
 
 SOURCES = (
     "meetings.Meeting", "meetings.Committee", "meetings.AgendaItem", "meetings.Minutes",
     "meetings.MinuteItem", "meetings.Resolution", "reports.Report", "reports.ReportPage",
 )  # fmt: skip
-for _label in SOURCES:
+# Not of a meeting: each is its own source of passages.
+OTHER_SOURCES = ("meetings.PlanEntry", "meetings.DecisionRecord")
+for _label in SOURCES + OTHER_SOURCES:
     post_save.connect(_on_save, sender=_label, dispatch_uid=f"search-index-{_label}", weak=False)
     # Deleting a row deletes its passages by cascade; a page of a report (whose passages hang
     # off the report) and anything else the cascade does not reach is caught here.
@@ -429,12 +569,29 @@ meeting_rows_changed.connect(_on_rows_changed, dispatch_uid="search-index-rows",
 
 def _fill_an_empty_index(using: str = "default", **kwargs) -> None:
     """After ``migrate``: a database that has meetings but no passages yet (one made before the
-    index existed) gets its index built, so search works without a separate step."""
+    index existed) gets its index built, so search works without a separate step; and one whose
+    index has no passages of the forward plan and decision records yet (made before they were
+    indexed, migration 0019) gets theirs (every entry and record has one, for clerks at least)."""
     if kwargs.get("app_config") is None or kwargs["app_config"].label != "meetings":
         return
-    if using != "default" or Passage.objects.exists() or not Meeting.objects.exists():
+    if using != "default":
         return
-    rebuild()
+    state = kwargs.get("apps")
+    if state is not None:  # after migrating back, the table may not be this model's yet
+        fields = {f.name for f in state.get_model("meetings", "Passage")._meta.get_fields()}
+        if "plan_entry" not in fields:
+            return
+    if not Passage.objects.exists():
+        if (
+            Meeting.objects.exists()
+            or PlanEntry.objects.exists()
+            or DecisionRecord.objects.exists()
+        ):
+            rebuild()
+        return
+    if not Passage.objects.filter(meeting__isnull=True).exists():
+        reindex_plan_entries(PlanEntry.objects.values_list("pk", flat=True))
+        reindex_decision_records(DecisionRecord.objects.values_list("pk", flat=True))
 
 
 post_migrate.connect(_fill_an_empty_index, dispatch_uid="search-index-fill-empty", weak=False)

@@ -1,4 +1,5 @@
-"""Search across minutes, resolutions, agenda items, meetings and the text of every report.
+"""Search across minutes, resolutions, agenda items, meetings, the text of every report, the
+forward plan and decision records.
 
 ``search()`` is the one entry point; ``search_page(request)`` is the page. Both databases answer
 through the same steps, with a backend each (``backends.py``):
@@ -15,7 +16,9 @@ through the same steps, with a backend each (``backends.py``):
 3. one page is ranked, over all the matches or, when there are more than ``CANDIDATE_CAP``,
    over that many of them (see ``NEWEST_FIRST``), and only its passages get snippets;
 4. each passage shown is checked once more against its source model's ``visible_to``, so an
-   index that has fallen behind (a ``QuerySet.update()`` sends no signal) never shows anything.
+   index that has fallen behind (a ``QuerySet.update()`` sends no signal) never shows anything;
+   a plan entry's passage also against ``visibility.plan_entry_shows_documents``, in case the
+   entry was made private since (its documents are then for members and clerks only).
 """
 
 from __future__ import annotations
@@ -35,8 +38,16 @@ from django.utils.safestring import SafeString, mark_safe
 
 from reports.document_text import document_page_url
 
-from .. import search_index
-from ..models import AgendaItem, Committee, Meeting, MinuteItem, Resolution
+from .. import search_index, visibility
+from ..models import (
+    AgendaItem,
+    Committee,
+    DecisionRecord,
+    Meeting,
+    MinuteItem,
+    PlanEntry,
+    Resolution,
+)
 from ..models_search import Passage, audience_of
 from .backends import START, STOP, Backend, backend_for
 from .filters import SearchFilter
@@ -79,12 +90,29 @@ class Hit:
         return self.passage.get_kind_display()
 
     @property
-    def meeting(self) -> Meeting:
+    def meeting(self) -> Meeting | None:
+        """The meeting the passage is of (None for the forward plan and decision records)."""
         return self.passage.meeting
 
     @property
-    def committee(self) -> Committee:
-        return self.passage.meeting.committee
+    def committee(self) -> Committee | None:
+        return self.passage.committee
+
+    @property
+    def source_name(self) -> str:
+        """Whose it is, for the line under the title: the committee whose meeting it is of, or
+        the decision maker of a plan entry or decision record."""
+        passage = self.passage
+        if passage.plan_entry_id:
+            return passage.plan_entry.decision_maker
+        if passage.decision_record_id:
+            return passage.decision_record.decision_maker
+        return passage.committee.name if passage.committee_id else ""
+
+    @property
+    def date_prefix(self) -> str:
+        """What the date is: a plan entry's is when the decision is expected."""
+        return "expected" if self.kind == Passage.Kind.PLAN_ENTRY else ""
 
     @property
     def date(self):
@@ -150,10 +178,18 @@ def _label(passage: Passage) -> str:
         return f"Agenda item {passage.number}"
     if passage.kind == kind.REPORT_PAGE:
         return f"Page {passage.page}"
+    if passage.kind == kind.PLAN_ENTRY:
+        return "Forward plan"
+    if passage.kind == kind.DECISION_RECORD:
+        return "Decision record"
     return "Meeting"
 
 
 def _links(passage: Passage) -> tuple[str, str]:
+    if passage.kind == Passage.Kind.PLAN_ENTRY:
+        return reverse("plan-entry-detail", args=[passage.plan_entry_id]), ""
+    if passage.kind == Passage.Kind.DECISION_RECORD:
+        return reverse("decision-record-detail", args=[passage.decision_record_id]), ""
     meeting = passage.meeting
     if passage.kind in (Passage.Kind.MINUTE, Passage.Kind.RESOLUTION):
         return reverse("minutes-detail", args=[meeting.slug]) + f"#minute-{passage.number}", ""
@@ -167,9 +203,21 @@ def _links(passage: Passage) -> tuple[str, str]:
     return meeting.get_absolute_url(), ""
 
 
+def _documents_still_right(passage: Passage, audience: int) -> bool:
+    """A plan entry's passage that this audience reads with audiences that may read more
+    (members read a private entry's documents; the public does not) was written when the
+    entry was public: if it is private now and lists documents, the passage may hold them."""
+    entry = passage.plan_entry
+    if visibility.plan_entry_shows_documents(entry, audience) or not entry.documents.strip():
+        return True
+    shared = range(audience + 1, passage.audience_max + 1)
+    return not any(visibility.plan_entry_shows_documents(entry, a) for a in shared)
+
+
 def _still_visible(passages: list[Passage], user) -> list[Passage]:
     """Keep what the source models still show this user; a passage that slipped through (its
-    meeting changed without a signal) is dropped and its meeting queued for reindexing."""
+    meeting, plan entry or record changed without a signal) is dropped and its source queued
+    for reindexing."""
     from reports.models import Report
 
     sources = {
@@ -178,6 +226,8 @@ def _still_visible(passages: list[Passage], user) -> list[Passage]:
         Passage.Kind.MINUTE: ("minute_item_id", MinuteItem),
         Passage.Kind.RESOLUTION: ("resolution_id", Resolution),
         Passage.Kind.REPORT_PAGE: ("report_id", Report),
+        Passage.Kind.PLAN_ENTRY: ("plan_entry_id", PlanEntry),
+        Passage.Kind.DECISION_RECORD: ("decision_record_id", DecisionRecord),
     }
     allowed: dict[str, set[int]] = {}
     for kind, (attr, model) in sources.items():
@@ -192,16 +242,39 @@ def _still_visible(passages: list[Passage], user) -> list[Passage]:
         else:
             visible = model.objects.visible_to(user).filter(pk__in=wanted)
         allowed[kind] = set(visible.values_list("pk", flat=True))
-    kept, stale = [], set()
+    audience = audience_of(user)
+    kept = []
+    stale: dict[str, set[int]] = {
+        "meetings": set(),
+        "plan_entries": set(),
+        "decision_records": set(),
+    }
     for passage in passages:
         attr = sources[passage.kind][0]
-        if getattr(passage, attr) in allowed.get(passage.kind, ()):
-            kept.append(passage)
+        if getattr(passage, attr) not in allowed.get(passage.kind, ()):
+            ok = False
+        elif passage.kind == Passage.Kind.PLAN_ENTRY:
+            ok = _documents_still_right(passage, audience)
         else:
-            stale.add(passage.meeting_id)
-    if stale:
-        log.warning("Search index behind for meetings %s; reindexing them.", sorted(stale))
-        search_index.mark(stale)
+            ok = True
+        if ok:
+            kept.append(passage)
+        elif passage.plan_entry_id:
+            stale["plan_entries"].add(passage.plan_entry_id)
+        elif passage.decision_record_id:
+            stale["decision_records"].add(passage.decision_record_id)
+        else:
+            stale["meetings"].add(passage.meeting_id)
+    if any(stale.values()):
+        log.warning(
+            "Search index behind for %s; reindexing them.",
+            {k: sorted(v) for k, v in stale.items() if v},
+        )
+        search_index.mark(
+            stale["meetings"],
+            plan_entries=stale["plan_entries"],
+            decision_records=stale["decision_records"],
+        )
     return kept
 
 
@@ -249,8 +322,8 @@ def _fetcher(backend: Backend, results: SearchResults, query: ParsedQuery, where
             return total, []
         rows = (
             Passage.objects.filter(pk__in=ids)
-            .select_related("meeting__committee")
-            .defer("body", "digest")
+            .select_related("meeting__committee", "committee", "plan_entry", "decision_record")
+            .defer("body", "digest", *DEFERRED_SOURCE_TEXT)
         )
         found = {p.pk: p for p in _still_visible(list(rows), user)}
         hits = []
@@ -265,6 +338,13 @@ def _fetcher(backend: Backend, results: SearchResults, query: ParsedQuery, where
 
     return fetch
 
+
+# A decision record's long text is not needed to show its hit (the passage has it).
+DEFERRED_SOURCE_TEXT = (
+    "decision_record__decision", "decision_record__reasons",
+    "decision_record__alternatives_rejected", "decision_record__conflicts_of_interest",
+    "decision_record__dispensations", "decision_record__call_in_outcome",
+)  # fmt: skip
 
 MAX_PAGE = 10_000  # beyond any archive's results; a larger number is read as the last page
 
@@ -290,7 +370,10 @@ def search(
 
     ``filters`` takes the search page's parameters: ``committee`` (slug), ``date_from``,
     ``date_to`` (YYYY-MM-DD) and ``kind`` (any of minute, resolution, agenda_item, report_page,
-    meeting). Nothing anyone types raises; a bad filter leaves a message on the filter set.
+    meeting, plan_entry, decision_record). A committee filter leaves out decision records and
+    plan entries of no committee; the dates are a plan entry's expected decision date and a
+    record's decision date. Nothing anyone types raises; a bad filter leaves a message on the
+    filter set.
     """
     try:
         search_index.flush()  # see what this thread has just written

@@ -70,7 +70,7 @@ FINDS_NOTHING = [
 
 def key(hit) -> str:
     passage = hit.passage
-    slug = passage.meeting.slug
+    slug = passage.meeting.slug if passage.meeting else ""  # the forward plan, a record: none
     if passage.kind == "report_page":
         return f"{REPORTS.get(passage.title, passage.title)} p{passage.page}"
     if slug == JULY and passage.kind == "minute":
