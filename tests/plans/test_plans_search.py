@@ -229,3 +229,25 @@ def test_the_sitemap_lists_the_plan_records_and_registers_but_no_drafts(client):
     for location in locations:
         if "/forward-plan/" in location or "/decisions/" in location or "/interests/" in location:
             assert client.get(location.removeprefix(base)).status_code == 200, location
+
+
+def test_a_saved_search_tells_of_a_new_decision_record(client, clerk):
+    """A saved search's e-mail names a new decision record (no meeting) and links to its page."""
+    from django.core.management import call_command
+
+    from tests.alerts.test_alerts import VISITOR, body_of, follow_and_confirm, to
+
+    follow_and_confirm(client, q="heronry survey")
+    record = plans.decision_record_create(
+        by=clerk,
+        title="Demonstration: heronry survey grant",
+        decision_maker="Cabinet Member for Parks",
+        decided_on=dt.date(2026, 11, 2),
+        decision="A grant for the heronry survey.",
+        reasons="The herons nest early.",
+    )
+    plans.decision_record_publish(record=record, by=clerk)
+    call_command("send_alert_digests", "--searches-only", "--base-url", "http://testserver")
+    [alert] = to(VISITOR)[1:]
+    assert "heronry survey grant" in alert.subject
+    assert f"http://testserver/decisions/records/{record.pk}/" in body_of(alert)
