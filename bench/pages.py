@@ -137,6 +137,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--worker-class", default="gthread", choices=("gthread", "sync"))
     options = parser.parse_args()
 
     wrk = shutil.which("wrk")
@@ -172,13 +173,19 @@ def main() -> None:
         log = open(work / "gunicorn.log", "wb")  # noqa: SIM115
         server = subprocess.Popen(
             [PYTHON, "-m", "gunicorn", "boardpapers.wsgi", "--bind", f"127.0.0.1:{port}",
-             "--workers", str(options.workers), "--worker-class", "gthread",
-             "--threads", str(options.threads), "--keep-alive", "30", "--log-level", "warning"],
+             "--workers", str(options.workers), "--worker-class", options.worker_class,
+             *(["--threads", str(options.threads)] if options.worker_class == "gthread" else []),
+             "--keep-alive", "30", "--log-level", "warning"],
             cwd=ROOT, env=env, stdout=log, stderr=log,
         )  # fmt: skip
         wait_until_up(port)
         load = os.getloadavg()
-        print(f"gunicorn: {options.workers} workers x {options.threads} threads (gthread), "
+        kind = (
+            f"{options.workers} workers x {options.threads} threads (gthread)"
+            if options.worker_class == "gthread"
+            else f"{options.workers} sync workers"
+        )
+        print(f"gunicorn: {kind}, "
               f"PostgreSQL, page cache off; wrk, {options.clients} connections, "
               f"{options.seconds:.0f} s per target; {os.cpu_count()} cores shared with the "
               f"client; load average before: {load[0]:.1f}")  # fmt: skip
