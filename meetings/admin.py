@@ -6,9 +6,9 @@ keeps the packs, search, caches and audit log in step with who may see what. The
 never change what the services own (DESIGN.md), so the meeting-content models are view-only
 here. A few fields that only the staff pages can set stay editable, and only those whose value
 cannot change who sees what: a meeting's venue, webcast, contact officer and closing time (and its
-signatory while it is a draft), a minute's heading, and declarations of interest (what was
-declared, not which minute records it). Committees, people, memberships and portal settings
-stay editable: they are not meeting content.
+signatory while it is a draft) and a minute's heading. Declarations of interest are recorded on
+the clerk's minutes screen (``meetings.declarations``), so they are view-only here too.
+Committees, people, memberships and portal settings stay editable: they are not meeting content.
 """
 
 from django.contrib import admin
@@ -188,14 +188,13 @@ class ResolutionInline(ViewOnly, admin.TabularInline):
     extra = 0
 
 
-class DeclarationInline(admin.TabularInline):
-    """Declarations of interest are written only here: a declaration is seen by whoever may see
-    the minute that records it, so what was declared may change and the minute may not."""
+class DeclarationInline(ViewOnly, admin.TabularInline):
+    """Declarations of interest are recorded, changed and removed on the clerk's minutes screen
+    (each minute's "Declarations of interest"), through ``meetings.declarations``, which checks
+    who declared and keeps the audit log; here they are only seen."""
 
     model = Declaration
     extra = 0
-    autocomplete_fields = ["person"]
-    raw_id_fields = ["register_entry"]
     fields = ["person", "kind", "interest", "left_room", "register_entry"]
 
 
@@ -249,13 +248,7 @@ class AttendanceAdmin(ViewOnly, admin.ModelAdmin):
 
 
 @admin.register(Declaration)
-class DeclarationAdmin(admin.ModelAdmin):
-    """See DeclarationInline: the minute (and agenda item) a declaration records is chosen when
-    it is added and cannot be changed afterwards."""
+class DeclarationAdmin(ViewOnly, admin.ModelAdmin):
+    """Seen here; recorded on the clerk's minutes screen (see DeclarationInline)."""
 
     list_display = ["person", "minute_item", "kind", "left_room"]
-    autocomplete_fields = ["person"]
-    raw_id_fields = ["minute_item", "agenda_item", "register_entry"]
-
-    def get_readonly_fields(self, request, obj=None):
-        return ["minute_item", "agenda_item"] if obj is not None else []

@@ -11,7 +11,15 @@ import re
 from django import forms
 
 from .govuk import GovukFormMixin
-from .models import Attendance, Meeting, Membership, Minutes, Person
+from .models import (
+    Attendance,
+    Declaration,
+    InterestEntry,
+    Meeting,
+    Membership,
+    Minutes,
+    Person,
+)
 
 PRESENT, APOLOGIES, ABSENT = "present", "apologies", "absent"
 CHAIR = "chair"  # in ``current``: present, and chaired the meeting
@@ -257,3 +265,104 @@ class ApproveForm(GovukFormMixin, forms.Form):
         self.fields["at"].queryset = Meeting.objects.filter(
             committee=minutes.meeting.committee, start__gt=minutes.meeting.start
         ).order_by("start")
+
+
+INTEREST_MAX = 2_000
+
+
+class DeclarationForm(GovukFormMixin, forms.Form):
+    """A declaration of interest under a minute: who (those who attended, then the committee's
+    other members), the kind, the interest, whether they left the room, and the entry of their
+    published register it refers to (every entry of everyone listed, grouped by person: the
+    service refuses another person's entry, so the page needs no script)."""
+
+    person = forms.ModelChoiceField(
+        queryset=Person.objects.none(),
+        label="Who declared",
+        empty_label="Choose a person",
+        error_messages={"required": "Choose who declared the interest"},
+    )
+    kind = forms.ChoiceField(
+        label="Kind of interest",
+        choices=Declaration.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the kind of interest declared"},
+    )
+    interest = forms.CharField(
+        label="The interest",
+        max_length=INTEREST_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The minutes print it after the kind of interest, e.g. “Owns a car park on "
+        "Spon Street”.",
+        error_messages={
+            "required": "Enter the interest declared",
+            "max_length": f"The interest must be {INTEREST_MAX:,} characters or fewer",
+        },
+    )
+    left_room = forms.BooleanField(
+        label="They left the room for this item",
+        required=False,
+        help_text="For the item's discussion and vote.",
+    )
+    register_entry = forms.ModelChoiceField(
+        queryset=InterestEntry.objects.none(),
+        required=False,
+        label="Entry in their register of interests (optional)",
+        empty_label="None",
+        help_text="The minutes link to it. Only entries of their published register are listed.",
+    )
+
+    def __init__(self, *args, declarers, entries: dict, current=None, **kwargs):
+        kwargs.setdefault("prefix", "declaration")
+        super().__init__(*args, **kwargs)
+        attended, members = list(declarers.attended), list(declarers.members)
+        people = attended + members
+        if current is not None and all(p.pk != current.person_id for p in people):
+            # Named before the attendance was corrected: kept until the clerk changes it.
+            attended.append(current.person)
+            people.append(current.person)
+        self.fields["person"].queryset = Person.objects.filter(pk__in=[p.pk for p in people])
+        groups = [
+            (label, [(p.pk, p.display_name) for p in group])
+            for label, group in (
+                ("At the meeting", attended),
+                ("Members of the committee not recorded as attending", members),
+            )
+            if group
+        ]
+        self.fields["person"].choices = [("", self.fields["person"].empty_label), *groups]
+        entries = {pk: list(rows) for pk, rows in entries.items()}
+        linked = current.register_entry if current is not None else None
+        if linked is not None and all(
+            e.pk != linked.pk for e in entries.get(linked.version.person_id, [])
+        ):
+            entries.setdefault(linked.version.person_id, []).append(linked)
+        self.fields["register_entry"].queryset = InterestEntry.objects.filter(
+            pk__in=[e.pk for rows in entries.values() for e in rows]
+        )
+        self.fields["register_entry"].choices = [("", "None")] + [
+            (
+                p.display_name,
+                [(e.pk, entry_label(e)) for e in entries[p.pk]],
+            )
+            for p in people
+            if entries.get(p.pk)
+        ]
+
+    def values(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "person": data["person"],
+            "kind": data["kind"],
+            "interest": " ".join(data["interest"].split()),
+            "left_room": data["left_room"],
+            "register_entry": data["register_entry"],
+        }
+
+
+def entry_label(entry) -> str:
+    """An entry of a register as the clerk picks it: its category and its words, shortened."""
+    words = " ".join(entry.description.split())
+    if len(words) > 80:
+        words = words[:79] + "…"
+    return f"{entry.get_category_display()}: {words}"

@@ -150,6 +150,22 @@ urlpatterns = [
         workspace_minutes.minute_item_autosave,
         name="workspace-minute-autosave",
     ),
+    # Declarations of interest under a minute (meetings.declarations).
+    path(
+        "workspace/minutes/<int:pk>/declarations/add/",
+        workspace_minutes.declaration_add,
+        name="workspace-declaration-add",
+    ),
+    path(
+        "workspace/declarations/<int:pk>/",
+        workspace_minutes.declaration_change,
+        name="workspace-declaration-change",
+    ),
+    path(
+        "workspace/declarations/<int:pk>/remove/",
+        workspace_minutes.declaration_remove,
+        name="workspace-declaration-remove",
+    ),
 ]
 
 # The forward plan, its notices and decision records (views_plans, workspace_plans, api_plans,

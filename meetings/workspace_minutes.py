@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from reports.models import Report, ReportPage
 
-from . import services
+from . import declarations, services
 from .forms_minutes import (
     ABSENT,
     APOLOGIES,
@@ -24,13 +24,14 @@ from .forms_minutes import (
     PRESENT,
     ApproveForm,
     AttendanceForm,
+    DeclarationForm,
     MinuteItemForm,
     OthersFormSet,
     capacity_of,
     minute_version,
 )
 from .minutes_layout import attendance_groups
-from .models import AgendaItem, Attendance, Meeting, MinuteItem, Minutes, Person
+from .models import AgendaItem, Attendance, Declaration, Meeting, MinuteItem, Minutes, Person
 from .workspace import _meeting, clerk_required
 
 FIRST_LINES = 300  # characters of a paper's first page shown beside the minute
@@ -254,21 +255,79 @@ def _neighbours(request: HttpRequest, item: MinuteItem) -> tuple[int | None, int
     return previous, following, index + 1, len(ids)
 
 
-@clerk_required
-def minute_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    item = _minute(request, pk)
+def _minute_form(item: MinuteItem, data=None) -> MinuteItemForm:
     resolutions = list(item.resolutions.order_by("position").values_list("text", flat=True))
-    form = MinuteItemForm(
-        request.POST if request.method == "POST" else None,
+    return MinuteItemForm(
+        data,
         resolutions=resolutions,
         initial={
             "narrative": item.narrative,
             "version": minute_version(item.narrative, resolutions),
         },
     )
+
+
+def _declaration_form(item: MinuteItem, data=None, current: Declaration | None = None):
+    """The form for a declaration under this minute: those who attended, then the committee's
+    other members, and the entries of their published registers."""
+    people = declarations.declarers(item.minutes)
+    initial = {}
+    if current is not None:
+        initial = {
+            "person": current.person_id,
+            "kind": current.kind,
+            "interest": current.interest,
+            "left_room": current.left_room,
+            "register_entry": current.register_entry_id,
+        }
+    return DeclarationForm(
+        data,
+        declarers=people,
+        entries=declarations.published_entries(people.everyone),
+        current=current,
+        initial=initial,
+    )
+
+
+def _minute_page(
+    request: HttpRequest, item: MinuteItem, form: MinuteItemForm, declaration_form=None
+) -> HttpResponse:
     previous, following, place, total = _neighbours(request, item)
+    narrative = form["narrative"].value() or ""
+    can_change = item.minutes.status != Minutes.Status.APPROVED
+    if declaration_form is None and can_change:
+        declaration_form = _declaration_form(item)
+    return render(
+        request,
+        "workspace/minute_item.html",
+        {
+            "item": item,
+            "meeting": item.minutes.meeting,
+            "minutes": item.minutes,
+            "form": form,
+            "words": len(str(narrative).split()),
+            "previous": previous,
+            "following": following,
+            "place": place,
+            "total": total,
+            "autosave": not item.minutes.is_published
+            and item.minutes.status == Minutes.Status.DRAFT,
+            "declarations": item.declarations.visible_to(request.user)
+            .select_related("person", "register_entry__version")
+            .order_by("pk"),
+            "declaration_form": declaration_form,
+            **_agenda_beside(item),
+        },
+    )
+
+
+@clerk_required
+def minute_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _minute(request, pk)
+    form = _minute_form(item, request.POST if request.method == "POST" else None)
     meeting = item.minutes.meeting
     if request.method == "POST" and form.is_valid():
+        previous, following, _, _ = _neighbours(request, item)
         values = form.values()
         try:
             services.minute_item_save(item=item, by=request.user, **values)
@@ -297,25 +356,7 @@ def minute_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
             if action == "save":
                 return redirect(here)
             return redirect(reverse("workspace-minutes", args=[meeting.slug]) + f"#minute-{pk}")
-    narrative = form["narrative"].value() or ""
-    return render(
-        request,
-        "workspace/minute_item.html",
-        {
-            "item": item,
-            "meeting": meeting,
-            "minutes": item.minutes,
-            "form": form,
-            "words": len(str(narrative).split()),
-            "previous": previous,
-            "following": following,
-            "place": place,
-            "total": total,
-            "autosave": not item.minutes.is_published
-            and item.minutes.status == Minutes.Status.DRAFT,
-            **_agenda_beside(item),
-        },
-    )
+    return _minute_page(request, item, form)
 
 
 @clerk_required
@@ -384,3 +425,104 @@ def minutes_approve(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(request, "Minutes marked as approved; the two meetings now link.")
             return redirect("workspace-minutes", slug=slug)
     return _overview(request, meeting, minutes, approve_form=form)
+
+
+# Declarations of interest under a minute: recorded, changed and removed through
+# ``meetings.declarations``, never written here.
+
+
+def _declared(declaration: Declaration) -> str:
+    kind = declaration.get_kind_display().lower()
+    article = "an" if kind[0] in "aeiou" else "a"
+    return f"{declaration.person.display_name}, {article} {kind}"
+
+
+def _declarations_url(item: MinuteItem) -> str:
+    return reverse("workspace-minute-item", args=[item.pk]) + "#declarations"
+
+
+@clerk_required
+@require_POST
+def declaration_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a declaration under the minute; refused, the minute's page again with what is
+    wrong (the minute's own words as saved)."""
+    item = _minute(request, pk)
+    form = _declaration_form(item, request.POST)
+    if form.is_valid():
+        try:
+            declaration = declarations.declaration_add(
+                minute_item=item, by=request.user, **form.values()
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Declaration recorded: {_declared(declaration)}.")
+            return redirect(_declarations_url(item))
+    return _minute_page(request, item, _minute_form(item), declaration_form=form)
+
+
+def _declaration(request: HttpRequest, pk: int) -> Declaration:
+    return get_object_or_404(
+        Declaration.objects.visible_to(request.user).select_related(
+            "person",
+            "register_entry__version__person",
+            "minute_item__minutes__meeting__committee",
+            "minute_item__agenda_item",
+        ),
+        pk=pk,
+    )
+
+
+@clerk_required
+def declaration_change(request: HttpRequest, pk: int) -> HttpResponse:
+    declaration = _declaration(request, pk)
+    item = declaration.minute_item
+    data = request.POST if request.method == "POST" else None
+    form = _declaration_form(item, data, current=declaration)
+    if data is not None and form.is_valid():
+        try:
+            declarations.declaration_update(
+                declaration=declaration, by=request.user, **form.values()
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Declaration saved: {_declared(declaration)}.")
+            return redirect(_declarations_url(item))
+    return render(
+        request,
+        "workspace/declaration.html",
+        {
+            "declaration": declaration,
+            "item": item,
+            "minutes": item.minutes,
+            "meeting": item.minutes.meeting,
+            "form": form,
+        },
+    )
+
+
+@clerk_required
+def declaration_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask, then remove a declaration recorded in error."""
+    declaration = _declaration(request, pk)
+    item = declaration.minute_item
+    if request.method == "POST":
+        said = _declared(declaration)
+        try:
+            declarations.declaration_remove(declaration=declaration, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"Declaration removed: {said}.")
+        return redirect(_declarations_url(item))
+    return render(
+        request,
+        "workspace/declaration_remove.html",
+        {
+            "declaration": declaration,
+            "item": item,
+            "minutes": item.minutes,
+            "meeting": item.minutes.meeting,
+        },
+    )

@@ -206,6 +206,17 @@ ROUTES: dict[str, list[Case]] = {
         lambda w: [MinuteItem.objects.filter(minutes__meeting=w.minutes_meeting).first().pk],
         {**WORKSPACE, "clerk": 405, "admin": 405},
     ),
+    "workspace-declaration-add": workspace(
+        "workspace-declaration-add",
+        lambda w: [MinuteItem.objects.filter(minutes__meeting=w.minutes_meeting).first().pk],
+        {**WORKSPACE, "clerk": 405, "admin": 405},
+    ),
+    "workspace-declaration-change": workspace(
+        "workspace-declaration-change", lambda w: [Declaration.objects.order_by("pk").first().pk]
+    ),
+    "workspace-declaration-remove": workspace(
+        "workspace-declaration-remove", lambda w: [Declaration.objects.order_by("pk").first().pk]
+    ),
     "accessibility": public("accessibility"),
     # A signed-in person's own meetings; the public are asked to sign in.
     "my-meetings": [
@@ -331,7 +342,7 @@ ROUTES.update(alert_routes(Case))
 STAFF_VIEW_ONLY = {
     ("meetings", "meeting"), ("meetings", "agendaitem"), ("meetings", "minutes"),
     ("meetings", "minuteitem"), ("meetings", "resolution"), ("meetings", "attendance"),
-    ("reports", "report"),
+    ("meetings", "declaration"), ("reports", "report"),
 }  # fmt: skip
 
 
