@@ -1,7 +1,8 @@
 """The minutes screen: start the minutes, record who attended (one list of the committee's
 members, present, apologies or absent, then the substitutes, representatives and officers who
-came), write one minute after another beside its agenda text and papers, publish and approve.
-Each view is thin: every write is a function of ``meetings.services`` with an audit entry."""
+came), write one minute after another beside its agenda text and papers, record under each
+minute the declarations of interest made, publish and approve. Each view is thin: every write is
+a function of ``meetings.services`` (or ``meetings.declarations``) with an audit entry."""
 
 from __future__ import annotations
 
