@@ -3,12 +3,14 @@ gunicorn with PostgreSQL, each beside a static file of the same size served by t
 in the same run: requests a second, p50 and p95, and the queries each page makes.
 
     .venv/bin/python bench/pages.py [--setup] [--seconds 15] [--clients 8] [--workers 3]
+        [--threads 2] [--worker-class gthread|sync] [--cpu 200]
 
 ``--setup`` creates the database (default ``bp_pages`` on the local PostgreSQL), migrates it and
 loads the demo; a run migrates it again first. The page cache is off (``PAGE_CACHE_SECONDS=0``),
 so every request renders its page. The load comes from ``wrk`` (Debian's package) with
-bench/load.lua, on 127.0.0.1 only, for --seconds per target. Figures: docs/performance.md,
-"Uncached pages".
+bench/load.lua, on 127.0.0.1 only, for --seconds per target. ``--cpu N`` first times N requests
+of each page in one process (CPU ms a request, through every middleware): on a shared machine a
+steadier measure than requests a second. Figures: docs/performance.md, "Uncached pages".
 """
 
 from __future__ import annotations
@@ -59,6 +61,32 @@ for role in ("public", "demo-member", "demo-clerk"):
         if role == "public":
             answer[f"bytes {path}"] = len(client.get(path).content)
 print("QUERIES " + json.dumps(answer))
+"""
+# CPU time of one request in this process, through the WSGI handler and every middleware as
+# gunicorn calls it (best of 5 rounds): much less disturbed by other work on the machine than
+# requests a second, which share the cores with PostgreSQL, wrk and whatever else runs.
+CPU_PER_REQUEST = """
+import io, sys, time
+from django.core.wsgi import get_wsgi_application
+app = get_wsgi_application()
+def get(path):
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": "",
+               "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "80", "HTTP_HOST": "127.0.0.1",
+               "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(), "wsgi.errors": sys.stderr,
+               "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": "127.0.0.1"}
+    status = []
+    b"".join(app(environ, lambda s, h, *a: status.append(s)))
+    assert status[0].startswith("200"), (path, status)
+for path in PATHS:
+    for _ in range(20):
+        get(path)
+    rounds = []
+    for _ in range(5):
+        start = time.process_time()
+        for _ in range(REPEAT):
+            get(path)
+        rounds.append((time.process_time() - start) / REPEAT * 1000)
+    print(f"CPU {path} {min(rounds):.2f} {sorted(rounds)[2]:.2f}")
 """
 
 
@@ -138,6 +166,13 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--worker-class", default="gthread", choices=("gthread", "sync"))
+    parser.add_argument(
+        "--cpu",
+        type=int,
+        default=0,
+        metavar="N",
+        help="Also time N requests of each page in one process (CPU ms a request).",
+    )
     options = parser.parse_args()
 
     wrk = shutil.which("wrk")
@@ -166,6 +201,16 @@ def main() -> None:
             manage(env, "collectstatic", "--no-input", "-v0")
         counted = manage(env, "shell", "-c", f"PATHS = {list(PAGES.values())!r}\n{COUNT_QUERIES}")
         queries = __import__("json").loads(counted.split("QUERIES ", 1)[1])
+        if options.cpu:
+            timed = manage(
+                env, "shell", "-c",
+                f"PATHS = {list(PAGES.values())!r}\nREPEAT = {options.cpu}\n{CPU_PER_REQUEST}",
+            )  # fmt: skip
+            rows = [ln.split()[1:] for ln in timed.splitlines() if ln.startswith("CPU ")]
+            cpu = {path: (best, median) for path, best, median in rows}
+            for name, path in PAGES.items():
+                best, median = cpu[path]
+                print(f"{name}: {best} ms CPU a request in one process (median round {median})")
         for path in PAGES.values():  # before gunicorn starts: whitenoise looks once
             size = queries[f"bytes {path}"]
             (work / "static" / f"same-size-{size}.html").write_bytes(b"x" * size)
