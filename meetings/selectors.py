@@ -15,6 +15,7 @@ from .filters import DecisionFilter, MeetingFilter
 from .models import (
     AgendaItem,
     Attendance,
+    Declaration,
     Meeting,
     MinuteItem,
     Minutes,
@@ -185,38 +186,6 @@ def minutes_for_meeting_page(
     )
 
 
-def meeting_minutes(*, meeting: Meeting | None = None, user, slug: str = "") -> Minutes | None:
-    """The meeting's minutes if the user may see them, with what the user may see of them:
-    their resolutions carry the recorded votes the user may see. By ``slug``, the minutes of
-    the meeting of that address if the user may see the meeting too (one query for both)."""
-    found = (
-        Minutes.objects.visible_to(user).filter(meeting=meeting)
-        if meeting is not None
-        else Minutes.objects.visible_to(user).filter(
-            meeting__slug=slug, meeting__in=Meeting.objects.visible_to(user)
-        )
-    )
-    minutes = (
-        found.select_related("meeting__committee", "approved_at__committee")
-        .prefetch_related(
-            Prefetch(
-                "attendance",
-                queryset=Attendance.objects.select_related("person").order_by("position"),
-            ),
-            Prefetch(
-                "items",
-                queryset=MinuteItem.objects.visible_to(user)
-                .order_by("position")
-                .select_related("agenda_item__parent"),
-            ),
-        )
-        .first()
-    )
-    if minutes is not None:
-        _attach_resolutions(minutes, user)
-    return minutes
-
-
 RESOLUTION_FIELDS = [f.attname for f in Resolution._meta.concrete_fields]
 VOTE_FIELDS = {f"votes__{f.attname}": f.attname for f in RecordedVote._meta.concrete_fields}
 CAST_FIELDS = {
@@ -225,6 +194,81 @@ CAST_FIELDS = {
     "votes__casts__person_id": "person_id",
 }
 PERSON_FIELDS = ("slug", "display_name", "surname")
+
+
+@functools.cache
+def _visible_meetings(audience: int) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(visibility.meeting_q(audience))
+
+
+@functools.cache
+def _minutes_page_queryset(audience: int) -> QuerySet[Minutes]:
+    """The minutes page's query for an audience (the minutes, their meeting and committee, the
+    attendance and the minutes the audience may read), built once like
+    ``_meeting_page_queryset`` and narrowed to a meeting for each request."""
+    return (
+        Minutes.objects.filter(visibility.minutes_q(audience))
+        .select_related("meeting__committee", "approved_at__committee")
+        .prefetch_related(
+            Prefetch(
+                "attendance",
+                queryset=Attendance.objects.select_related("person").order_by("position"),
+            ),
+            Prefetch(
+                "items",
+                queryset=MinuteItem.objects.filter(visibility.minute_item_q(audience))
+                .order_by("position")
+                .select_related("agenda_item__parent"),
+            ),
+        )
+    )
+
+
+@functools.cache
+def _resolution_rows(audience: int) -> QuerySet[Resolution]:
+    """The resolutions an audience may read, with their votes and casts as joined rows, for
+    ``_attach_resolutions``: built once per audience."""
+    return (
+        Resolution.objects.filter(visibility.resolution_q(audience))
+        .order_by("minute_item_id", "position", "pk", "votes__pk", "votes__casts__pk")
+        .values(
+            *RESOLUTION_FIELDS,
+            *VOTE_FIELDS,
+            *CAST_FIELDS,
+            *(f"votes__casts__person__{f}" for f in PERSON_FIELDS),
+        )
+    )
+
+
+def minutes_declarations(audience: int) -> QuerySet[Declaration]:
+    """The declarations of interest an audience may read, for the minutes page's prefetch."""
+    return _declarations(audience).all()
+
+
+@functools.cache
+def _declarations(audience: int) -> QuerySet[Declaration]:
+    return (
+        Declaration.objects.filter(visibility.declaration_q(audience))
+        .select_related("person", "register_entry__version")
+        .order_by("pk")
+    )
+
+
+def meeting_minutes(*, meeting: Meeting | None = None, user, slug: str = "") -> Minutes | None:
+    """The meeting's minutes if the user may see them, with what the user may see of them:
+    their resolutions carry the recorded votes the user may see. By ``slug``, the minutes of
+    the meeting of that address if the user may see the meeting too (one query for both)."""
+    audience = visibility.audience_of(user)
+    base = _minutes_page_queryset(audience)
+    found = (
+        base.filter(meeting=meeting)
+        if meeting is not None
+        else base.filter(meeting__slug=slug, meeting__in=_visible_meetings(audience))
+    )
+    minutes = found.first()
+    if minutes is not None:
+        _attach_resolutions(minutes, user)
+    return minutes
 
 
 def _attach_resolutions(minutes: Minutes, user) -> None:
@@ -237,17 +281,7 @@ def _attach_resolutions(minutes: Minutes, user) -> None:
         item.__dict__.setdefault("_prefetched_objects_cache", {})["resolutions"] = []
     if not items:
         return
-    rows = (
-        Resolution.objects.visible_to(user)
-        .filter(minute_item_id__in=items)
-        .order_by("minute_item_id", "position", "pk", "votes__pk", "votes__casts__pk")
-        .values(
-            *RESOLUTION_FIELDS,
-            *VOTE_FIELDS,
-            *CAST_FIELDS,
-            *(f"votes__casts__person__{f}" for f in PERSON_FIELDS),
-        )
-    )
+    rows = _resolution_rows(visibility.audience_of(user)).filter(minute_item_id__in=items)
     resolutions: dict[int, Resolution] = {}
     votes: dict[int, RecordedVote] = {}
     for row in rows:

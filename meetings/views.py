@@ -25,7 +25,6 @@ from .minutes_layout import attendance_groups
 from .models import (
     Attendance,
     Committee,
-    Declaration,
     Meeting,
     MeetingAddress,
     Membership,
@@ -33,6 +32,7 @@ from .models import (
     Person,
 )
 from .views_votes import _shaped
+from .visibility import audience_of
 
 PAGE_SIZE = 25
 
@@ -271,9 +271,7 @@ def minutes_detail(request: HttpRequest, slug: str) -> HttpResponse:
         minutes.items.all(),
         Prefetch(
             "declarations",
-            queryset=Declaration.objects.visible_to(request.user)
-            .select_related("person", "register_entry__version")
-            .order_by("pk"),
+            queryset=selectors.minutes_declarations(audience_of(request.user)),
         ),
     )
     groups = attendance_groups(list(minutes.attendance.all()))
