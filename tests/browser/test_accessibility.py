@@ -4,6 +4,8 @@ axe cannot make (skip link, one h1, visible focus, reflow at 320 px, keyboard us
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from tests.browser.checks import AXE_OPTIONS, sideways
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 SEED = "/meetings/2014-09-22-health-and-well-being-board/"
@@ -27,10 +29,6 @@ PAGE_TYPES = {
     "not-found": "/meetings/1999-01-01-nothing/",
     "accessibility": "/accessibility/",
     "sign-in": "/sign-in/",
-}
-AXE_OPTIONS = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
-    "resultTypes": ["violations"],
 }
 
 
@@ -191,7 +189,4 @@ def test_axe_finds_no_violation_in_the_clerks_workspace(page_for, portal_url):
 def test_workspace_pages_reflow_at_320_pixels(path, page_for, portal_url):
     page = page_for("clerk", width=320)
     page.goto(portal_url + path)
-    overflow = page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    assert overflow <= 0
+    assert sideways(page) <= 0

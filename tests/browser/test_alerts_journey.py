@@ -14,13 +14,10 @@ from django.utils import timezone
 
 from meetings import services
 from meetings.models import AlertSubscription, Committee
+from tests.browser.checks import AXE_OPTIONS, page_problems
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
-AXE_OPTIONS = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
-    "resultTypes": ["violations"],
-}
 BOARD = "health-and-well-being-board"
 VISITOR = "resident@example.org"
 
@@ -119,14 +116,7 @@ def test_axe_finds_no_violation_on_the_alerts_pages(width, page_for, portal_url)
     for path in pages:
         page.goto(portal_url + path)
         assert page.locator("h1").count() == 1, path
-        results = axe.run(page, options=AXE_OPTIONS)
-        if results.violations_count:
-            problems[path] = results.generate_report()
-        overflow = page.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-        if overflow > 0:
-            problems[path + " (overflow)"] = overflow
+        problems.update(page_problems(page, path, axe))
     # The form with its errors.
     page.goto(f"{portal_url}/alerts/?committee={BOARD}")
     press(page, "Get e-mail alerts")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.browser.test_accessibility import AXE_OPTIONS
+from tests.browser.checks import page_problems
 from tests.votes.world import PUBLIC_INTEREST, build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
@@ -56,14 +56,7 @@ def test_the_minute_screen_with_declarations_has_no_axe_violation(
 
     def check(label: str) -> None:
         assert page.locator("h1").count() == 1, label
-        results = axe.run(page, options=AXE_OPTIONS)
-        if results.violations_count:
-            problems[label] = results.generate_report()
-        overflow = page.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-        if overflow > 0:
-            problems[f"{label} (sideways scrolling)"] = overflow
+        problems.update(page_problems(page, label, axe))
 
     page.goto(f"{portal_url}/workspace/minutes/{world.public_minute.pk}/")
     check("minute with a declaration")

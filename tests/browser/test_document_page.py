@@ -9,13 +9,10 @@ from weasyprint import HTML
 from meetings.models import AgendaItem
 from reports.services import report_create
 from reports.tasks import read_document_text
+from tests.browser.checks import AXE_OPTIONS, sideways
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
-AXE_OPTIONS = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
-    "resultTypes": ["violations"],
-}
 WIDE_ROW = "".join(f"<td>Column{n}withalongunbrokenvalue</td>" for n in range(8))
 PAPER = f"""<html lang="en"><head><title>Charging</title></head><body>
 <h2>Charging for care at home</h2><p>The council proposes a new charging policy.</p>
@@ -44,10 +41,7 @@ def test_a_structured_paper_passes_axe_and_reflows(paper, page_for, portal_url, 
         page.goto(portal_url + reverse("document-detail", args=[paper.pk]) + query)
         results = Axe().run(page, options=AXE_OPTIONS)
         assert results.violations_count == 0, results.generate_report()
-        overflow = page.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-        assert overflow <= 0
+        assert sideways(page) <= 0
     page.goto(portal_url + reverse("document-detail", args=[paper.pk]))
     assert page.locator("h2", has_text="Charging for care at home").count() == 1
     assert page.locator(".document-text ol li").first.text_content() == "Keep the present charges"

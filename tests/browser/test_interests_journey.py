@@ -9,7 +9,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 
 from meetings.models import InterestVersion, Person
-from tests.browser.test_accessibility import AXE_OPTIONS
+from tests.browser.checks import page_problems
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 NEW = "Made up: governor of a primary school in Foleshill"
@@ -80,12 +80,5 @@ def test_the_register_pages_pass_axe_at_desktop_width_and_320_pixels(page_for, p
                 page.get_by_role("button", name="Add the interest").click()  # the error summary
             for width in (1280, 320):
                 page.set_viewport_size({"width": width, "height": 900})
-                results = axe.run(page, options=AXE_OPTIONS)
-                if results.violations_count:
-                    problems[f"{role} {path} at {width}px"] = results.generate_report()
-                overflow = page.evaluate(
-                    "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-                )
-                if overflow > 0:
-                    problems[f"{role} {path} at {width}px"] = f"overflows by {overflow}px"
+                problems.update(page_problems(page, f"{role} {path} at {width}px", axe))
     assert problems == {}

@@ -243,12 +243,6 @@ def test_another_resolution_is_added_in_place_by_the_page(page_for, portal_url):
     ]
 
 
-AXE_OPTIONS = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
-    "resultTypes": ["violations"],
-}
-
-
 @pytest.mark.parametrize("width", [1280, 320])
 def test_the_minutes_screens_have_no_axe_violation_and_fit_the_width(width, page_for, portal_url):
     """The overview, the attendance and a minute (also with an error), at 1280 px and 320 px;
@@ -258,6 +252,8 @@ def test_the_minutes_screens_have_no_axe_violation_and_fit_the_width(width, page
 
     from axe_playwright_python.sync_playwright import Axe
     from django.conf import settings
+
+    from tests.browser.checks import AXE_OPTIONS
 
     july = july_meeting()
     page = page_for("clerk", width=width)

@@ -21,13 +21,9 @@ from meetings.models import (
     PlanEntry,
     RecordedVote,
 )
+from tests.browser.checks import page_problems
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
-
-AXE_OPTIONS = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
-    "resultTypes": ["violations"],
-}
 
 
 def _fill_date(page, prefix: str, day: dt.date) -> None:
@@ -193,14 +189,7 @@ def test_axe_finds_no_violation_on_the_plan_pages(width, page_for, portal_url):
     for path in PUBLIC_PAGES + _entry_and_record_pages():
         public.goto(portal_url + path)
         assert public.locator("h1").count() == 1, path
-        results = axe.run(public, options=AXE_OPTIONS)
-        if results.violations_count:
-            problems[path] = results.generate_report()
-        overflow = public.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-        if overflow > 0:
-            problems[path + " (overflow)"] = overflow
+        problems.update(page_problems(public, path, axe))
     clerk = page_for("clerk", width=width)
     draft = DecisionRecord.objects.get(published_at__isnull=True)
     called = DecisionRecord.objects.get(title__contains="Earlsdon day centre")
@@ -221,12 +210,5 @@ def test_axe_finds_no_violation_on_the_plan_pages(width, page_for, portal_url):
     ]:
         clerk.goto(portal_url + path)
         assert clerk.locator("h1").count() == 1, path
-        results = axe.run(clerk, options=AXE_OPTIONS)
-        if results.violations_count:
-            problems[path] = results.generate_report()
-        overflow = clerk.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-        if overflow > 0:
-            problems[path + " (overflow)"] = overflow
+        problems.update(page_problems(clerk, path, axe))
     assert problems == {}

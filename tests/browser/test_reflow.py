@@ -8,6 +8,7 @@ import pytest
 
 from meetings import search_index
 from meetings.models import AgendaItem, Meeting
+from tests.browser.checks import sideways
 from tests.browser.test_accessibility import PAGE_TYPES, _url
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
@@ -76,9 +77,7 @@ def test_no_page_type_scrolls_sideways_at_320_pixels(role, page_for, portal_url)
         if name == "sign-in" and role != "anonymous":
             continue
         page.goto(_url(page, portal_url, path))
-        overflow = page.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
+        overflow = sideways(page)
         if overflow > 0:
             wide[name] = overflow
     assert wide == {}

@@ -7,8 +7,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from meetings.models.people import MyMeetingsVisit
+from tests.browser.checks import AXE_OPTIONS
 from tests.browser.conftest import sign_in_code
-from tests.browser.test_accessibility import AXE_OPTIONS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 

@@ -7,8 +7,8 @@ from axe_playwright_python.sync_playwright import Axe
 from django.test import Client
 from django.urls import reverse
 
+from tests.browser.checks import AXE_OPTIONS
 from tests.browser.conftest import sign_in_code
-from tests.browser.test_accessibility import AXE_OPTIONS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from meetings import publishing, services
 from meetings.models import AgendaItem, Committee
 from reports.models import Pack
-from tests.browser.test_accessibility import AXE_OPTIONS
+from tests.browser.checks import page_problems
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
@@ -40,14 +40,7 @@ def test_the_clerks_new_pages_have_no_axe_violation_and_fit_the_screen(
 
     def check(label: str) -> None:
         assert page.locator("h1").count() == 1, label
-        results = axe.run(page, options=AXE_OPTIONS)
-        if results.violations_count:
-            problems[label] = results.generate_report()
-        overflow = page.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-        if overflow > 0:
-            problems[f"{label} (sideways scrolling)"] = overflow
+        problems.update(page_problems(page, label, axe))
 
     page.goto(f"{portal_url}/workspace/")
     check("dashboard")
