@@ -16,6 +16,7 @@ from .models import (
     AgendaItem,
     Attendance,
     Declaration,
+    InterestVersion,
     Meeting,
     MinuteItem,
     Minutes,
@@ -247,9 +248,19 @@ def minutes_declarations(audience: int) -> QuerySet[Declaration]:
 
 @functools.cache
 def _declarations(audience: int) -> QuerySet[Declaration]:
+    """Each with ``register_shown``: whether the audience may read the version of the register
+    its entry is in (``visibility.interest_version_q``), for the link to that entry."""
     return (
         Declaration.objects.filter(visibility.declaration_q(audience))
         .select_related("person", "register_entry__version")
+        .annotate(
+            register_shown=Exists(
+                InterestVersion.objects.filter(
+                    visibility.interest_version_q(audience),
+                    pk=OuterRef("register_entry__version_id"),
+                )
+            )
+        )
         .order_by("pk")
     )
 
