@@ -74,6 +74,21 @@ SITE = "site"  # every page: the portal's settings, and any change not worked ou
 ALL = "all"  # pages that declare nothing: replaced by every change
 LISTS = "lists"
 SEARCH = "search"
+# The words of an agenda item the public could already read, changed with nothing else about
+# it (its title or description edited; who may read what unchanged): WORDS. A page declaring
+# LISTS depends on it too, unless it shows no item's words (the home page); a search page
+# depends on it loosely (``depends_on(soft=...)``): it may go on missing the new words for
+# PAGE_CACHE_NEW_WORDS_SECONDS, while any search page showing the edited meeting is rendered
+# again at once (it depends on the meetings of its results, ``shows()``), as is every page of
+# that meeting. Any other change replaces LISTS and SEARCH as well.
+WORDS = "words"
+WORD_FIELDS = {
+    "meetings.agendaitem": frozenset(
+        {"title", "description", "bullet_points", "presenter", "public_description"}
+    ),
+}
+HARD = frozenset({LISTS, SEARCH, WORDS, ALL})  # what any change to a meeting's rows touches
+SOFT = frozenset({WORDS, ALL})  # ... and a change of words alone
 WATCHED_APPS = {"meetings", "reports"}
 # Rows no public page shows: writing them touches nothing.
 IGNORED_MODELS = {
@@ -185,8 +200,15 @@ def _bump(keys: Iterable[str]) -> None:
 # -- What a change touches -------------------------------------------------------------------
 
 
-def keys_for_meetings(meeting_ids: Iterable[int]) -> set[str]:
-    """Every dependency a change to these meetings' rows touches, from the rows as they are."""
+def keys_for_meetings(meeting_ids: Iterable[int], *, words_only: bool = False) -> set[str]:
+    """Every dependency a change to these meetings' rows touches, from the rows as they are
+    (``words_only``: a change of an item's words alone, see WORDS)."""
+    return set(SOFT if words_only else HARD) | _meeting_keys(meeting_ids)
+
+
+def _meeting_keys(meeting_ids: Iterable[int]) -> set[str]:
+    """The pages of these meetings and of what hangs from them or shows them: their own, their
+    committees', their papers', the people in their minutes', the meetings linked by minutes."""
     from meetings.models import (
         AgendaItem,
         Attendance,
@@ -198,7 +220,7 @@ def keys_for_meetings(meeting_ids: Iterable[int]) -> set[str]:
     from reports.models import Report
 
     ids = {pk for pk in meeting_ids if pk is not None}
-    keys = {LISTS, SEARCH, ALL}
+    keys: set[str] = set()
     if not ids:
         return keys
     # Meetings whose pages show these meetings' minutes, or whose minutes these meetings agree.
@@ -265,9 +287,22 @@ def _meeting_of(model_label: str, pk) -> int | None:
     return model.objects.filter(pk=pk).values_list(paths[model_label], flat=True).first()
 
 
-def keys_for(instance) -> tuple[set[str], set[int]]:
-    """What a change to this row touches: dependencies now, and meetings whose dependencies
-    are worked out (now and once more after the commit)."""
+def _words_alone_changed(instance) -> bool:
+    """Whether this save of an existing row changed nothing but the words WORD_FIELDS names
+    (compared with the row as ``_remember_old_row`` read it just before the save)."""
+    fields = WORD_FIELDS.get(instance._meta.label_lower)
+    old = getattr(instance, "_page_cache_old_row", None)
+    if not fields or old is None:
+        return False
+    return all(
+        getattr(instance, name) == value for name, value in old.items() if name not in fields
+    )
+
+
+def keys_for(instance, edited: bool = False) -> tuple[set[str], set[int], bool]:
+    """What a change to this row touches: dependencies now, meetings whose dependencies are
+    worked out (now and once more after the commit), and whether only words changed (only
+    ever for ``edited``: a save of a row that was there before, not a creation or deletion)."""
     label = instance._meta.label_lower
     meetings: set[int | None] = set()
     keys: set[str] = set()
@@ -313,7 +348,8 @@ def keys_for(instance) -> tuple[set[str], set[int]]:
         # The portal's settings, a committee's or a person's name (shown on many pages), and
         # any row not worked out above: every page.
         keys |= {SITE, ALL}
-    return keys, {pk for pk in meetings if pk is not None}
+    words_only = edited and bool(meetings) and _words_alone_changed(instance)
+    return keys, {pk for pk in meetings if pk is not None}, words_only
 
 
 def _committee_slug(pk) -> str | None:
@@ -331,21 +367,26 @@ def _person_slug(pk) -> str | None:
 _pending = threading.local()
 
 
-def _pending_state() -> tuple[set[str], set[int]]:
+def _pending_state() -> tuple[set[str], set[int], set[int]]:
+    """Keys, meetings changed and meetings whose words alone changed, since the last commit."""
     state = getattr(_pending, "state", None)
     if state is None:
-        state = _pending.state = (set(), set())
+        state = _pending.state = (set(), set(), set())
     return state
 
 
+def _base(meetings: set[int], words_only: set[int]) -> set[str]:
+    return set(HARD) if meetings - words_only else set(SOFT) if meetings else set()
+
+
 def _after_commit() -> None:
-    keys, meetings = _pending_state()
+    keys, meetings, words_only = _pending_state()
     if not keys and not meetings:
         return  # an earlier callback of the same transaction did it
-    keys, meetings = set(keys), set(meetings)
-    _pending.state = (set(), set())
+    keys, meetings, words_only = set(keys), set(meetings), set(words_only)
+    _pending.state = (set(), set(), set())
     try:
-        keys |= keys_for_meetings(meetings)
+        keys |= _base(meetings, words_only) | _meeting_keys(meetings)
     except Exception:
         logger.exception("Could not work out what a change touched; every page is out of date")
         keys |= {SITE, ALL}
@@ -353,14 +394,14 @@ def _after_commit() -> None:
 
 
 def _meeting_keys_now(meetings: set[int], keys: set[str]) -> set[str]:
-    """``keys_for_meetings``, worked out once a meeting within one transaction (a service
-    saving twenty items asks once), with the keys of the meeting's rows changed since (a new
-    paper's); after the commit they are worked out again from the committed rows."""
+    """``_meeting_keys``, worked out once a meeting within one transaction (a service saving
+    twenty items asks once), with the keys of the meeting's rows changed since (a new paper's);
+    after the commit they are worked out again from the committed rows."""
     from django.db import transaction
 
     connection = transaction.get_connection()
     if not connection.in_atomic_block or not connection.atomic_blocks:
-        return keys_for_meetings(meetings)
+        return _meeting_keys(meetings)
     outermost = connection.atomic_blocks[0]
     memo = getattr(_pending, "memo", None)
     if memo is None or memo[0] is not outermost:
@@ -368,30 +409,38 @@ def _meeting_keys_now(meetings: set[int], keys: set[str]) -> set[str]:
     known = memo[1]
     new = meetings - known.keys()
     if new:
-        found = keys_for_meetings(new)
+        found = _meeting_keys(new)
         known.update({pk: set(found) for pk in new})
     for pk in meetings:
         known[pk] |= keys
     return set().union(*(known[pk] for pk in meetings))
 
 
-def invalidate(keys: Iterable[str] = (), meeting_ids: Iterable[int | None] = ()) -> None:
+def invalidate(
+    keys: Iterable[str] = (), meeting_ids: Iterable[int | None] = (), *, words_only: bool = False
+) -> None:
     """These dependencies and these meetings' pages are out of date: now, and again once the
     current transaction commits (a page rendered meanwhile from the data before the commit is
-    then never read)."""
+    then never read). ``words_only``: the meetings' rows changed only in words (WORDS)."""
     from django.db import transaction
 
     keys = set(keys)
     meetings = {pk for pk in meeting_ids if pk is not None}
+    softly = set(meetings) if words_only else set()
     try:
-        now = keys | _meeting_keys_now(meetings, keys) if meetings else keys
+        now = keys | _base(meetings, softly)
+        if meetings:
+            now |= _meeting_keys_now(meetings, keys)
     except Exception:
         logger.exception("Could not work out what a change touched; every page is out of date")
         now = keys | {SITE, ALL}
     _bump(now)
     if transaction.get_connection().in_atomic_block:
-        pending_keys, pending_meetings = _pending_state()
+        pending_keys, pending_meetings, pending_soft = _pending_state()
         pending_keys |= keys
+        # A meeting changed otherwise earlier in the transaction stays changed otherwise.
+        pending_soft |= softly - pending_meetings
+        pending_soft -= meetings - softly
         pending_meetings |= meetings
         # One callback a change: the first to run does them all, the others find nothing left
         # (a callback lost with a rolled-back savepoint leaves its keys to the next one).
@@ -411,15 +460,15 @@ def _watched(model) -> bool:
     return meta.app_label in WATCHED_APPS and meta.label_lower not in IGNORED_MODELS
 
 
-def _on_change(sender, instance, **kwargs) -> None:
+def _on_change(sender, instance, edited: bool = False, **kwargs) -> None:
     if not _watched(sender):
         return
     try:
-        keys, meetings = keys_for(instance)
+        keys, meetings, words_only = keys_for(instance, edited)
     except Exception:
         logger.exception("Could not work out what a change touched; every page is out of date")
-        keys, meetings = {SITE, ALL}, set()
-    invalidate({k for k in keys if not k.endswith(":None")}, meetings)
+        keys, meetings, words_only = {SITE, ALL}, set(), False
+    invalidate({k for k in keys if not k.endswith(":None")}, meetings, words_only=words_only)
 
 
 def _remember_old_address(sender, instance, raw=False, **kwargs) -> None:
@@ -430,6 +479,19 @@ def _remember_old_address(sender, instance, raw=False, **kwargs) -> None:
     old = sender.objects.filter(pk=instance.pk).values_list("slug", "committee__slug").first()
     if old:
         instance._page_cache_old_keys = {f"meeting:{old[0]}", f"committee:{old[1]}"}
+
+
+def _on_save(sender, instance, created: bool = False, raw: bool = False, **kwargs) -> None:
+    _on_change(sender, instance, edited=not created and not raw)
+
+
+def _remember_old_row(sender, instance, raw=False, **kwargs) -> None:
+    """The row as it is before this save, to tell a change of words alone (WORD_FIELDS)."""
+    instance._page_cache_old_row = None
+    if raw or instance.pk is None:
+        return
+    names = [f.attname for f in sender._meta.concrete_fields]
+    instance._page_cache_old_row = sender.objects.filter(pk=instance.pk).values(*names).first()
 
 
 def _on_m2m(sender, action: str, instance, **kwargs) -> None:
@@ -471,7 +533,7 @@ def connect_invalidation() -> None:
 
     # A QuerySet.update() of a meeting's rows, or a service's bulk write (meetings.changes).
     meeting_rows_changed.connect(_on_meeting_rows, dispatch_uid="page-cache-rows", weak=False)
-    post_save.connect(_on_change, dispatch_uid="page-cache-save", weak=False)
+    post_save.connect(_on_save, dispatch_uid="page-cache-save", weak=False)
     post_delete.connect(_on_change, dispatch_uid="page-cache-delete", weak=False)
     m2m_changed.connect(_on_m2m, dispatch_uid="page-cache-m2m", weak=False)
     pre_save.connect(
@@ -480,28 +542,49 @@ def connect_invalidation() -> None:
         dispatch_uid="page-cache-address",
         weak=False,
     )
+    for label in WORD_FIELDS:
+        pre_save.connect(
+            _remember_old_row, sender=label, dispatch_uid=f"page-cache-old-{label}", weak=False
+        )
 
 
 # -- What a page depends on ------------------------------------------------------------------
 
 
-def depends_on(*keys: str) -> Callable[[Callable], Callable]:
+def depends_on(
+    *keys: str, soft: tuple[str, ...] = (), shows_words: bool = True
+) -> Callable[[Callable], Callable]:
     """Declare what a view's page shows (``"meeting:{slug}"``, ``LISTS``...), formatted with
-    the URL's arguments; it overrides ``DEPENDS``."""
+    the URL's arguments; it overrides ``DEPENDS``. A page declaring LISTS depends on WORDS too
+    unless ``shows_words=False`` (it shows no agenda item's words). ``soft``: versions the page
+    may lag by PAGE_CACHE_NEW_WORDS_SECONDS (only WORDS, for a page that calls ``shows()``
+    with every meeting whose words it shows)."""
 
     def decorate(view: Callable) -> Callable:
         view.page_depends_on = keys
+        view.page_soft = tuple(soft)
+        view.page_shows_words = shows_words and WORDS not in soft
         return view
 
     return decorate
 
 
+def shows(request: HttpRequest, keys: Iterable[str]) -> None:
+    """The page being rendered shows these (``meeting:<slug>``...), found while rendering it
+    (a search page's results): it is served from the cache only while they are unchanged."""
+    found = getattr(request, "page_cache_shows", None)
+    if found is None:
+        found = request.page_cache_shows = set()
+    found.update(k for k in keys if k and not k.endswith(":None"))
+
+
 @functools.lru_cache(maxsize=8192)
-def _dependencies_of(path: str, urlconf: str | None) -> tuple[str, ...]:
+def _dependencies_of(path: str, urlconf: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What the page at this address depends on: strictly (``site`` always) and loosely."""
     try:
         match = resolve(path, urlconf)
     except Resolver404:
-        return (SITE,)
+        return (SITE,), ()
     templates = getattr(match.func, "page_depends_on", None)
     if templates is None:
         templates = DEPENDS.get(match.url_name or "", (ALL,))
@@ -509,12 +592,20 @@ def _dependencies_of(path: str, urlconf: str | None) -> tuple[str, ...]:
         keys = {t.format(**match.kwargs) for t in templates}
     except (KeyError, IndexError):
         keys = {ALL}
-    return tuple(sorted(keys | {SITE}))
+    soft = tuple(sorted(getattr(match.func, "page_soft", ())))
+    if LISTS in keys and getattr(match.func, "page_shows_words", True):
+        keys.add(WORDS)
+    return tuple(sorted((keys | {SITE}) - set(soft))), soft
 
 
 def dependencies(request: HttpRequest) -> tuple[str, ...]:
-    """What the page at this request's address depends on (``site`` always)."""
-    return _dependencies_of(request.path_info, getattr(request, "urlconf", None))
+    """What the page at this request's address depends on strictly (``site`` always)."""
+    return _dependencies_of(request.path_info, getattr(request, "urlconf", None))[0]
+
+
+def loose_dependencies(request: HttpRequest) -> tuple[str, ...]:
+    """What it may lag by PAGE_CACHE_NEW_WORDS_SECONDS (WORDS, for a search page)."""
+    return _dependencies_of(request.path_info, getattr(request, "urlconf", None))[1]
 
 
 def private_page(view: Callable) -> Callable:
@@ -579,12 +670,31 @@ def _lookup(key: str, deps: tuple[str, ...], lock: str = "") -> tuple[object, tu
     return found.get(key), tuple(current), bool(lock) and lock in found
 
 
+def _fresh(entry, current: tuple, strict: int) -> bool:
+    """Whether a stored page may be served: the versions of its strict dependencies as it was
+    stored with, its loose ones (WORDS) too or the page no older than
+    PAGE_CACHE_NEW_WORDS_SECONDS, and what it showed (``shows()``) unchanged (one more round
+    trip, only for such a page)."""
+    if entry is None or len(entry) != 6:
+        return False
+    stored, _, _, _, stored_at, shown = entry
+    if len(stored) != len(current) or stored[:strict] != current[:strict]:
+        return False
+    lagging = stored[strict:] != current[strict:]
+    if lagging and time.time() - stored_at > settings.PAGE_CACHE_NEW_WORDS_SECONDS:
+        return False
+    if shown:
+        found = _cache().get_many([VERSION_PREFIX + k for k, _ in shown])
+        return all(found.get(VERSION_PREFIX + k) == version for k, version in shown)
+    return True
+
+
 def _lock_key(key: str, current: tuple) -> str:
     return f"{LOCK_PREFIX}{key}:{hashlib.sha256(repr(current).encode()).hexdigest()[:16]}"
 
 
 def _wait_for_render(
-    key: str, deps: tuple[str, ...], lock: str, expected: tuple
+    key: str, deps: tuple[str, ...], lock: str, expected: tuple, strict: int
 ) -> tuple[object, tuple]:
     """Another request is rendering this page for these versions: wait for it rather than
     render it once more (fifty readers of the home page just after a change would otherwise
@@ -595,7 +705,7 @@ def _wait_for_render(
     while time.monotonic() < deadline:
         time.sleep(RENDER_POLL_SECONDS)
         entry, current, locked = _lookup(key, deps, lock)
-        if entry is not None and entry[0] == current:
+        if _fresh(entry, current, strict):
             return entry, current
         if not locked or current != expected:
             return None, current
@@ -603,10 +713,23 @@ def _wait_for_render(
 
 
 def _from_entry(request: HttpRequest, entry) -> HttpResponse:
-    _, status, headers, body = entry
+    _, status, headers, body = entry[:4]
     response = HttpResponse(body, status=status, headers=headers)
     response[HEADER] = "hit"
     return get_conditional_response(request, etag=response.get("ETag"), response=response)
+
+
+def _shown(request: HttpRequest, loose: tuple[str, ...], before: tuple) -> tuple | None:
+    """The versions of what the page showed (``shows()``), read after it was rendered; None
+    when its loose versions changed meanwhile: the words of a meeting it shows may have changed
+    after it read them and before these versions were read, so it is not stored."""
+    keys = sorted(getattr(request, "page_cache_shows", ()))
+    if not keys and not loose:
+        return ()
+    now = versions([*loose, *keys])
+    if tuple(now[k] for k in loose) != before:
+        return None
+    return tuple((k, now[k]) for k in keys)
 
 
 class PageCacheMiddleware:
@@ -622,16 +745,18 @@ class PageCacheMiddleware:
         cache = _cache()
         try:
             key = _key(request)
-            deps = dependencies(request)
+            strict, loose = dependencies(request), loose_dependencies(request)
+            deps = strict + loose
             entry, current, _ = _lookup(key, deps)
-            if entry is not None and entry[0] == current:
+            if _fresh(entry, current, len(strict)):
                 return _from_entry(request, entry)
             lock = _lock_key(key, current)
             if not cache.add(lock, 1, RENDER_LOCK_SECONDS):
-                entry, current = _wait_for_render(key, deps, lock, current)
+                entry, current = _wait_for_render(key, deps, lock, current, len(strict))
                 if entry is not None:
                     return _from_entry(request, entry)
                 lock = ""
+            stored_at = time.time()  # with the versions, before the view reads the database
         except Exception:  # the cache is down: serve the page from the database
             logger.exception("The page cache could not be read")
             return self.get_response(request)
@@ -641,11 +766,16 @@ class PageCacheMiddleware:
                 patch_cache_control(response, public=True, max_age=settings.PAGE_CACHE_MAX_AGE)
                 headers = [(k, v) for k, v in response.items() if k.lower() != HEADER.lower()]
                 try:
-                    cache.set(
-                        key,
-                        (current, response.status_code, headers, response.content),
-                        settings.PAGE_CACHE_SECONDS,
-                    )
+                    shown = _shown(request, loose, current[len(strict) :])
+                    if shown is not None:
+                        cache.set(
+                            key,
+                            (
+                                current, response.status_code, headers, response.content,
+                                stored_at, shown,
+                            ),
+                            settings.PAGE_CACHE_SECONDS,
+                        )  # fmt: skip
                 except Exception:
                     logger.exception("The page cache could not be written")
                 response[HEADER] = "miss"

@@ -313,6 +313,11 @@ CACHES = {
 # and the max-age browsers and proxies are told for it.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0" if TESTING else "600"))
 PAGE_CACHE_MAX_AGE = int(os.environ.get("PAGE_CACHE_MAX_AGE", "60"))
+# How long a cached search page may go on missing words newly written into an agenda item the
+# public could already read (a title or description edited; nothing made public or private): a
+# search page showing that item's meeting, and every other page showing it, is rendered again
+# at once (boardpapers/cache.py, "words").
+PAGE_CACHE_NEW_WORDS_SECONDS = float(os.environ.get("PAGE_CACHE_NEW_WORDS_SECONDS", "10"))
 # A pack build running longer than this is taken for one whose worker died, and queued again.
 PACK_BUILD_STALE_MINUTES = float(os.environ.get("PACK_BUILD_STALE_MINUTES", "10"))
 

@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from boardpapers.cache import LISTS, SEARCH, depends_on
+from boardpapers.cache import LISTS, SEARCH, WORDS, depends_on
 from reports.models import Report
 from reports.packs import supplement_pack_url
 from reports.packs.links import page_packs
@@ -47,7 +47,7 @@ def _query_without_page(request: HttpRequest) -> str:
     return query.urlencode()
 
 
-@depends_on(LISTS)
+@depends_on(LISTS, shows_words=False)  # meetings and papers; no agenda item's words
 def home(request: HttpRequest) -> HttpResponse:
     upcoming, recent = selectors.upcoming_and_recent(user=request.user)
     return render(
@@ -373,7 +373,7 @@ def calendar_committee(request: HttpRequest, slug: str) -> HttpResponse:
     return calendars.ics_response(request, meetings, name=committee.name)
 
 
-@depends_on(SEARCH)
+@depends_on(SEARCH, soft=(WORDS,))  # and the meetings of its results: search_page
 def search(request: HttpRequest) -> HttpResponse:
     from .search import search_page
 

@@ -36,6 +36,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from boardpapers import cache as page_cache
 from reports.document_text import document_page_url
 
 from .. import search_index, visibility
@@ -435,6 +436,9 @@ def search_page(request: HttpRequest) -> HttpResponse:
         sort=request.GET.get("sort"),
         page=request.GET.get("page"),
     )
+    # Cached, the page may go on missing an item's new words for a few seconds, but never shows
+    # a meeting's words after they changed (boardpapers/cache.py, WORDS).
+    page_cache.shows(request, (f"meeting:{h.meeting.slug}" for h in results.hits if h.meeting))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
