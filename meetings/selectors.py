@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from dataclasses import dataclass
 
+from django.db import connections
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
@@ -15,7 +17,9 @@ from .filters import DecisionFilter, MeetingFilter
 from .models import (
     AgendaItem,
     Attendance,
+    Committee,
     Declaration,
+    InterestEntry,
     InterestVersion,
     Meeting,
     MinuteItem,
@@ -187,7 +191,11 @@ def minutes_for_meeting_page(
     )
 
 
-RESOLUTION_FIELDS = [f.attname for f in Resolution._meta.concrete_fields]
+def _fields(model) -> list[str]:
+    return [f.attname for f in model._meta.concrete_fields]
+
+
+RESOLUTION_FIELDS = _fields(Resolution)
 VOTE_FIELDS = {f"votes__{f.attname}": f.attname for f in RecordedVote._meta.concrete_fields}
 CAST_FIELDS = {
     "votes__casts__pk": "pk",
@@ -195,54 +203,157 @@ CAST_FIELDS = {
     "votes__casts__person_id": "person_id",
 }
 PERSON_FIELDS = ("slug", "display_name", "surname")
+# The rows of the minutes page's queries: each model's every column, under the prefix that
+# reaches it, so that a row splits into instances as select_related would give them.
+MINUTES_ROW = (
+    (Minutes, ""),
+    (Meeting, "meeting__"),
+    (Committee, "meeting__committee__"),
+    (Meeting, "approved_at__"),
+    (Committee, "approved_at__committee__"),
+)
+ATTENDANCE_ROW = ((Attendance, ""), (Person, "person__"))
+MINUTE_ITEM_ROW = (
+    (MinuteItem, ""),
+    (AgendaItem, "agenda_item__"),
+    (AgendaItem, "agenda_item__parent__"),
+)
+DECLARATION_ROW = ((Declaration, ""), (Person, "person__"))
+# Stand-ins for the meeting's address and the minutes' id while a query is compiled: unlike any
+# real value, so each is found once among the compiled query's parameters.
+SLUG_STAND_IN = "minutes-page-slug-stand-in"
+ID_STAND_IN = -7_340_033
 
 
-@functools.cache
-def _visible_meetings(audience: int) -> QuerySet[Meeting]:
-    return Meeting.objects.filter(visibility.meeting_q(audience))
+def _columns(row: tuple[tuple[type, str], ...]) -> list[str]:
+    return [f"{prefix}{name}" for model, prefix in row for name in _fields(model)]
 
 
-@functools.cache
-def _minutes_page_queryset(audience: int) -> QuerySet[Minutes]:
-    """The minutes page's query for an audience (the minutes, their meeting and committee, the
-    attendance and the minutes the audience may read), built once like
-    ``_meeting_page_queryset`` and narrowed to a meeting for each request."""
-    return (
-        Minutes.objects.filter(visibility.minutes_q(audience))
-        .select_related("meeting__committee", "approved_at__committee")
-        .prefetch_related(
-            Prefetch(
-                "attendance",
-                queryset=Attendance.objects.select_related("person").order_by("position"),
-            ),
-            Prefetch(
-                "items",
-                queryset=MinuteItem.objects.filter(visibility.minute_item_q(audience))
-                .order_by("position")
-                .select_related("agenda_item__parent"),
-            ),
+def _instances(db: str, row: tuple, shape: tuple[tuple[type, str], ...]) -> list:
+    """A row of ``_columns(shape)`` as one instance of each model, as the database gave it
+    (``Model.from_db``), or None where an outer join found nothing (its primary key is NULL)."""
+    found, start = [], 0
+    for model, _prefix in shape:
+        end = start + len(model._meta.concrete_fields)
+        values = row[start:end]
+        found.append(None if values[0] is None else model.from_db(db, None, values))
+        start = end
+    return found
+
+
+assert all(
+    model._meta.concrete_fields[0] is model._meta.pk
+    for model, _ in MINUTES_ROW + ATTENDANCE_ROW + MINUTE_ITEM_ROW + DECLARATION_ROW
+)  # _instances
+
+
+class _Compiled:
+    """A query compiled to SQL once and run again with one parameter changed (``stand_in``'s):
+    the minutes page's queries differ from one request to the next only in the meeting or
+    minutes they are for, and compiling them (the visibility rules' joins and conditions, the
+    ordering, the columns) took a request longer than running them. Rows come back as tuples of
+    the queryset's columns (``names``), converted as Django converts them (``from_db_value``:
+    JSON, SQLite's dates); the query is counted and logged as any other."""
+
+    def __init__(self, queryset: QuerySet, stand_in) -> None:
+        self.db = queryset.db
+        query = queryset.query
+        compiler = query.get_compiler(using=self.db)
+        sql, params = compiler.as_sql()
+        at = [
+            i
+            for i, value in enumerate(params)
+            if value == stand_in and type(value) is type(stand_in)
+        ]
+        if len(at) != 1:
+            raise ValueError(f"{stand_in!r} is {len(at)} of the query's parameters, not one")
+        self.sql, self.params, self.at = sql, list(params), at[0]
+        self.compiler = compiler
+        self.converters = compiler.get_converters(
+            [expression for expression, _sql, _alias in compiler.select[: compiler.col_count]]
         )
-    )
+        self.names = [*query.extra_select, *query.values_select, *query.annotation_select]
+
+    def rows(self, value) -> list[tuple]:
+        params = self.params.copy()
+        params[self.at] = value
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(self.sql, params)
+            rows = cursor.fetchall()
+        if self.converters:
+            return [tuple(row) for row in self.compiler.apply_converters(rows, self.converters)]
+        return rows
+
+
+@dataclass(frozen=True)
+class _MinutesPageQueries:
+    minutes: _Compiled  # by the meeting's address: the minutes, meeting, committee, approved at
+    attendance: _Compiled  # by the minutes' id, as those below
+    items: _Compiled  # the minutes the audience may read, with their agenda item and its parent
+    resolutions: _Compiled  # with their recorded votes and casts, as joined rows
+    declarations: _Compiled  # with whether the register's version may be read
 
 
 @functools.cache
-def _resolution_rows(audience: int) -> QuerySet[Resolution]:
-    """The resolutions an audience may read, with their votes and casts as joined rows, for
-    ``_attach_resolutions``: built once per audience."""
-    return (
-        Resolution.objects.filter(visibility.resolution_q(audience))
-        .order_by("minute_item_id", "position", "pk", "votes__pk", "votes__casts__pk")
-        .values(
-            *RESOLUTION_FIELDS,
-            *VOTE_FIELDS,
-            *CAST_FIELDS,
-            *(f"votes__casts__person__{f}" for f in PERSON_FIELDS),
-        )
+def _minutes_page_queries(audience: int) -> _MinutesPageQueries:
+    """The minutes page's five queries for an audience, compiled once (``_Compiled``): what an
+    audience may read depends on nothing else (``visibility``)."""
+    return _MinutesPageQueries(
+        minutes=_Compiled(
+            Minutes.objects.filter(visibility.minutes_q(audience))
+            .filter(meeting__slug=SLUG_STAND_IN, meeting__in=_visible_meetings(audience))
+            .order_by("pk")
+            .values_list(*_columns(MINUTES_ROW))[:1],
+            SLUG_STAND_IN,
+        ),
+        attendance=_Compiled(
+            Attendance.objects.filter(minutes_id=ID_STAND_IN)
+            .order_by("position")
+            .values_list(*_columns(ATTENDANCE_ROW)),
+            ID_STAND_IN,
+        ),
+        items=_Compiled(
+            MinuteItem.objects.filter(visibility.minute_item_q(audience))
+            .filter(minutes_id=ID_STAND_IN)
+            .order_by("position")
+            .values_list(*_columns(MINUTE_ITEM_ROW)),
+            ID_STAND_IN,
+        ),
+        resolutions=_Compiled(
+            Resolution.objects.filter(visibility.resolution_q(audience))
+            .filter(minute_item__minutes_id=ID_STAND_IN)
+            .order_by("minute_item_id", "position", "pk", "votes__pk", "votes__casts__pk")
+            .values_list(
+                *RESOLUTION_FIELDS,
+                *VOTE_FIELDS,
+                *CAST_FIELDS,
+                *(f"votes__casts__person__{f}" for f in PERSON_FIELDS),
+            ),
+            ID_STAND_IN,
+        ),
+        declarations=_Compiled(
+            Declaration.objects.filter(visibility.declaration_q(audience))
+            .filter(minute_item__minutes_id=ID_STAND_IN)
+            .annotate(
+                register_shown=Exists(
+                    InterestVersion.objects.filter(
+                        visibility.interest_version_q(audience),
+                        pk=OuterRef("register_entry__version_id"),
+                    )
+                )
+            )
+            .order_by("pk")
+            .values_list(
+                *_columns(DECLARATION_ROW), "register_entry__version_id", "register_shown"
+            ),
+            ID_STAND_IN,
+        ),
     )
 
 
 def minutes_declarations(audience: int) -> QuerySet[Declaration]:
-    """The declarations of interest an audience may read, for the minutes page's prefetch."""
+    """The declarations of interest an audience may read, for a prefetch. The minutes page's
+    come with ``meeting_minutes`` (a prefetch of them finds them there and runs no query)."""
     return _declarations(audience).all()
 
 
@@ -265,41 +376,70 @@ def _declarations(audience: int) -> QuerySet[Declaration]:
     )
 
 
-def meeting_minutes(*, meeting: Meeting | None = None, user, slug: str = "") -> Minutes | None:
-    """The meeting's minutes if the user may see them, with what the user may see of them:
-    their resolutions carry the recorded votes the user may see. By ``slug``, the minutes of
-    the meeting of that address if the user may see the meeting too (one query for both)."""
-    audience = visibility.audience_of(user)
-    base = _minutes_page_queryset(audience)
-    found = (
-        base.filter(meeting=meeting)
-        if meeting is not None
-        else base.filter(meeting__slug=slug, meeting__in=_visible_meetings(audience))
+@functools.cache
+def _visible_meetings(audience: int) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(visibility.meeting_q(audience))
+
+
+def meeting_minutes(*, user, slug: str) -> Minutes | None:
+    """The minutes of the meeting of that address, if the user may see the meeting and the
+    minutes, with what the user may see of them, in five queries however long they are (four
+    when no minute may be read): ``minutes.attendance.all()`` (each with its person),
+    ``minutes.items.all()`` (the minutes the user may read, each with its agenda item and that
+    item's parent, for ``is_private``), and under each item its ``resolutions.all()`` (each with
+    the recorded votes and casts, as ``_attach_resolutions`` leaves them) and its
+    ``declarations.all()`` (each with its person, ``register_entry.version_id`` and
+    ``register_shown``: whether the user may read that version of the register, from
+    ``visibility.interest_version_q``), as ``prefetch_related`` and ``select_related`` would
+    leave them."""
+    queries = _minutes_page_queries(visibility.audience_of(user))
+    found = queries.minutes.rows(slug)
+    if not found:
+        return None
+    db = queries.minutes.db
+    minutes, meeting, committee, approved_at, approved_committee = _instances(
+        db, found[0], MINUTES_ROW
     )
-    minutes = found.first()
-    if minutes is not None:
-        _attach_resolutions(minutes, user)
+    meeting.committee = committee
+    minutes.meeting = meeting
+    if approved_at is not None:
+        approved_at.committee = approved_committee
+        minutes.approved_at = approved_at
+    attendance = []
+    for row in queries.attendance.rows(minutes.pk):
+        line, person = _instances(db, row, ATTENDANCE_ROW)
+        line.minutes, line.person = minutes, person
+        attendance.append(line)
+    items = {}
+    for row in queries.items.rows(minutes.pk):
+        item, agenda_item, parent = _instances(db, row, MINUTE_ITEM_ROW)
+        if agenda_item is not None:
+            if parent is not None:
+                agenda_item.parent = parent
+            item.agenda_item = agenda_item
+        item.minutes = minutes
+        item._prefetched_objects_cache = {"resolutions": [], "declarations": []}
+        items[item.pk] = item
+    minutes._prefetched_objects_cache = {"attendance": attendance, "items": list(items.values())}
+    if items:
+        _attach_resolutions(items, queries.resolutions, minutes.pk)
+        _attach_declarations(items, queries.declarations, minutes.pk)
     return minutes
 
 
-def _attach_resolutions(minutes: Minutes, user) -> None:
+def _attach_resolutions(items: dict[int, MinuteItem], query: _Compiled, minutes_id: int) -> None:
     """Each minute's resolutions, with their recorded votes (a vote goes with its resolution:
     ``visibility.vote_q``) and who voted which way, read in one query (a resolution, its
     votes and their casts as joined rows) and left as ``item.resolutions.all()``,
     ``resolution.votes.all()`` and ``vote.casts.all()`` would give them."""
-    items = {item.pk: item for item in minutes.items.all()}
-    for item in items.values():
-        item.__dict__.setdefault("_prefetched_objects_cache", {})["resolutions"] = []
-    if not items:
-        return
-    rows = _resolution_rows(visibility.audience_of(user)).filter(minute_item_id__in=items)
     resolutions: dict[int, Resolution] = {}
     votes: dict[int, RecordedVote] = {}
-    for row in rows:
+    for values in query.rows(minutes_id):
+        row = dict(zip(query.names, values, strict=True))
         resolution = resolutions.get(row["id"])
         if resolution is None:
-            resolution = resolutions[row["id"]] = Resolution(
-                **{f: row[f] for f in RESOLUTION_FIELDS}
+            resolution = resolutions[row["id"]] = Resolution.from_db(
+                query.db, None, [row[f] for f in RESOLUTION_FIELDS]
             )
             resolution.minute_item = items[resolution.minute_item_id]
             resolution._prefetched_objects_cache = {"votes": []}
@@ -323,6 +463,21 @@ def _attach_resolutions(minutes: Minutes, user) -> None:
                 **{f: row[f"votes__casts__person__{f}"] for f in PERSON_FIELDS},
             )
             vote._prefetched_objects_cache["casts"].append(cast)
+
+
+def _attach_declarations(items: dict[int, MinuteItem], query: _Compiled, minutes_id: int) -> None:
+    """Each minute's declarations of interest the audience may read, in the order made."""
+    for row in query.rows(minutes_id):
+        declaration, person = _instances(query.db, row, DECLARATION_ROW)
+        declaration.person = person
+        if declaration.register_entry_id is not None:
+            declaration.register_entry = InterestEntry.from_db(
+                query.db, ["id", "version_id"], [declaration.register_entry_id, row[-2]]
+            )
+        declaration.register_shown = row[-1]
+        item = items[declaration.minute_item_id]
+        declaration.minute_item = item
+        item._prefetched_objects_cache["declarations"].append(declaration)
 
 
 def upcoming_and_recent(*, user, limit: int = 10) -> tuple[list[Meeting], list[Meeting]]:
