@@ -447,12 +447,15 @@ def invalidate(
         transaction.on_commit(_after_commit, robust=True)
 
 
-def data_changed(meeting_ids: Iterable[int | None] | None = None) -> None:
-    """These meetings' pages are out of date (every page, with no meetings named)."""
+def data_changed(
+    meeting_ids: Iterable[int | None] | None = None, *, words_only: bool = False
+) -> None:
+    """These meetings' pages are out of date (every page, with no meetings named);
+    ``words_only``: nothing any list or search shows of them changed but words (WORDS)."""
     if meeting_ids is None:
         invalidate({SITE, ALL})
     else:
-        invalidate(meeting_ids=meeting_ids)
+        invalidate(meeting_ids=meeting_ids, words_only=words_only)
 
 
 def _watched(model) -> bool:

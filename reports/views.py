@@ -30,7 +30,7 @@ from django.utils.http import content_disposition_header, http_date
 from django.utils.text import get_valid_filename
 from django.views.decorators.http import require_safe
 
-from boardpapers.cache import depends_on, generation
+from boardpapers.cache import SITE, depends_on, versions
 from meetings import roles, visibility
 from meetings.models import Meeting
 
@@ -129,7 +129,7 @@ def pack_download(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     if pack_kind is None:
         raise Http404("No such pack.")
     remembered = _remembered_public_pack(request, slug, pack_kind)
-    if remembered is not None:
+    if remembered is not None and _file_present(remembered):
         return _pack_response(request, remembered, public=True)
     meeting = get_object_or_404(
         Meeting.objects.visible_to(request.user).select_related("committee"), slug=slug
@@ -140,12 +140,21 @@ def pack_download(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
         pack = packs.pack_for_download(meeting=meeting, kind=pack_kind)
     except packs.PackNotAvailable as exc:
         raise Http404(str(exc)) from exc
+    if pack.is_ready and not _file_present(pack):
+        pack = packs.pack_file_lost(pack=pack)
     if not pack.is_ready:
         return _pack_not_ready(request, pack)
     public = packs.is_public_pack(pack)
     if public:
         _remember_public_pack(request, slug, pack_kind, pack)
     return _pack_response(request, pack, public=public)
+
+
+def _file_present(pack: Pack) -> bool:
+    """Whether a ready pack's file is in storage (a file system's is checked, a stat; an S3
+    store's is not, as that would cost a request to the store on every download)."""
+    storage = pack.file.storage
+    return not isinstance(storage, FileSystemStorage) or storage.exists(pack.file.name)
 
 
 def _pack_response(
@@ -168,11 +177,15 @@ def _pack_response(
 
 def _remembered_key(request: HttpRequest, slug: str, kind: str) -> str | None:
     """Which public pack a download gets is worked out from the whole meeting (some twenty
-    queries); for the public it is remembered under the page cache's generation, which any
-    change to the papers replaces, so it is never out of date. Not for signed-in readers."""
+    queries); for the public it is remembered under the page cache's versions of the meeting
+    and of the site, which any change to the meeting's rows (its packs included), the
+    meetings its minutes link or a name shown in its packs replaces, so it is never out of
+    date, and a change to another meeting leaves it. Not for signed-in readers."""
     if settings.PAGE_CACHE_SECONDS <= 0 or request.user.is_authenticated:
         return None
-    return f"pack-download:{generation()}:{slug}:{kind}"
+    meeting, site = f"meeting:{slug}", SITE
+    current = versions([meeting, site])
+    return f"pack-download:{current[meeting]}:{current[site]}:{slug}:{kind}"
 
 
 def _remembered_public_pack(request: HttpRequest, slug: str, kind: str) -> Pack | None:

@@ -85,6 +85,7 @@ from .queue import (
     SUPERSEDED_KEPT,
     is_stale,
     pack_build,
+    pack_file_lost,
     pack_request,
     requeue_stale_packs,
 )
@@ -132,6 +133,7 @@ __all__ = [
     "meeting_packs",
     "pack_build",
     "pack_download_name",
+    "pack_file_lost",
     "pack_for_download",
     "pack_freeze",
     "pack_inputs",

@@ -156,6 +156,22 @@ def pack_request(
     return pack
 
 
+def pack_file_lost(*, pack: Pack) -> Pack:
+    """A ready pack whose file has gone from storage (restored from a backup without its
+    files, a folder cleaned by hand): queued to be built again from the inputs it was built
+    from (a published version stays the same version), as a build whose worker died is."""
+    with transaction.atomic():
+        pack = Pack.objects.select_for_update().get(pk=pack.pk)
+        if pack.state == Pack.State.READY and not (
+            pack.file and pack.file.storage.exists(pack.file.name)
+        ):
+            logger.error("The file of %s (%s) is missing from storage; building it again",
+                         pack, pack.file.name)  # fmt: skip
+            _requeue(pack, now=timezone.now())
+    pack.refresh_from_db()
+    return pack
+
+
 def requeue_stale_packs(*, now: dt.datetime | None = None) -> list[Pack]:
     """Queue again every build whose worker died (building for longer than
     PACK_BUILD_STALE_MINUTES) or whose task is lost. Safe to run at any time, from any number
@@ -283,12 +299,13 @@ def pack_build(*, pack_id: int, attempt: int) -> str:
         Pack.objects.filter(pk=pack_id, attempts=attempt).update(
             state=Pack.State.FAILED, error=_error_text(exc), finished_at=timezone.now()
         )
-        data_changed(meeting_ids=[pack.meeting_id])  # pages that said "being prepared"
+        data_changed(meeting_ids=[pack.meeting_id], words_only=True)  # "being prepared"
         logger.exception("Building %s failed", pack)
         raise
     finally:
         temp.unlink(missing_ok=True)
-    data_changed(meeting_ids=[pack.meeting_id])  # the meeting page shows the pack's pages and size
+    # The meeting's pages show the pack's pages and size; no list or search shows a pack.
+    data_changed(meeting_ids=[pack.meeting_id], words_only=True)
     _drop_superseded(pack)
     return "ready"
 

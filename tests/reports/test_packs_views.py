@@ -220,3 +220,29 @@ def test_a_member_is_offered_no_members_pack_or_printed_minutes_a_meeting_does_n
     assert ("Printed minutes (PDF)", f"/meetings/{july.slug}/packs/printed-minutes.pdf") in (
         offered_packs(member, july)
     )
+
+
+@pytest.mark.parametrize("page_cache", [False, True])
+def test_a_pack_whose_file_has_gone_from_storage_is_built_again(
+    seed_meeting, client, settings, page_cache
+):
+    """A restore without the files, or a folder cleaned by hand: the download builds the pack
+    again from what it was built from (here at once: the tests' task backend runs tasks as
+    they are queued) rather than failing with a server error."""
+    from django.core.cache import caches
+
+    if page_cache:  # the public's pack is then remembered, per meeting, in the shared cache
+        settings.PAGE_CACHE_SECONDS = 600
+        caches["default"].clear()
+    url = f"/meetings/{SEED_SLUG}/packs/agenda-pack.pdf"
+    first = client.get(url)
+    assert first.status_code == 200
+    assert len(read_pages(b"".join(first.streaming_content))) == 94
+    pack = Pack.objects.get(sha256=first["ETag"].strip('"'))
+    pack.file.storage.delete(pack.file.name)
+
+    again = client.get(url)
+    assert again.status_code == 200
+    assert len(read_pages(b"".join(again.streaming_content))) == 94
+    pack.refresh_from_db()
+    assert pack.state == Pack.State.READY and pack.file.storage.exists(pack.file.name)
