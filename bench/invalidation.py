@@ -10,7 +10,10 @@ save to an item of a meeting in the mix, in turn, so the pages it touches are be
 that meeting's page, its committee's, the home page, the lists and every search); and with the
 same clerk when every save empties the whole page cache (``data_changed()``), as every save did
 before the invalidation by dependency. It prints requests a second and p50/p95/p99 for each,
-and the saves made. The clerk runs in its own process, as the workspace would on a web node.
+and the saves made. The clerk runs in its own process, as the workspace would on a web node,
+and a task worker (``manage.py db_worker``) runs beside gunicorn, as in the README's deployment,
+to build again the packs the clerk's edits make out of date (``--no-worker``: none, so an
+edited meeting's pack answers 503 "being built" until the end of the run).
 """
 
 from __future__ import annotations
@@ -139,6 +142,11 @@ def main() -> None:
     parser.add_argument(
         "--runs", default="nobody,dependency,everything", help="Which runs, comma-separated."
     )
+    parser.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="Run no task worker beside gunicorn (edited meetings' packs stay 503).",
+    )
     args = parser.parse_args()
 
     wrk = shutil.which("wrk")
@@ -174,6 +182,12 @@ def main() -> None:
              "--worker-class", "gthread", "--keep-alive", "30", "--log-level", "warning"],
             cwd=ROOT, env=env, stdout=log, stderr=log,
         )  # fmt: skip
+        worker = None
+        if not args.no_worker:
+            worker = subprocess.Popen(
+                [PYTHON, "manage.py", "db_worker", "--interval", "0.5"],
+                cwd=ROOT, env=env, stdout=log, stderr=log,
+            )  # fmt: skip
         rows = []
         try:
             load.wait_until_up(port)
@@ -195,11 +209,15 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait(20)
+            if worker is not None:
+                worker.terminate()
+                worker.wait(20)
         print(
             f"{os.cpu_count()} CPUs, load average {load_before:.1f} before the runs; "
             f"gunicorn {args.workers} workers x {args.threads} threads (gthread), page cache "
             f"{env['CACHE_URL'].split(':')[0]}, {args.clients} clients, {args.seconds} s a run, "
-            f"{len(set(mix))} distinct URLs"
+            f"{len(set(mix))} distinct URLs, "
+            + ("no task worker" if args.no_worker else "a task worker beside it")
             + (" (DEBUG=1: collectstatic failed)" if env.get("DEBUG") == "1" else "")
         )
         print("| run | req/s | p50 ms | p95 ms | p99 ms | errors | clerk |")
