@@ -247,7 +247,7 @@ def test_papers_feed_holds_the_public_papers(viewer):
         ("/decisions/", ["Committee", "Meeting date", "From", "To"]),
         (
             "/search/",
-            ["Words to find", "Committee", "Meeting date", "From", "To", "Look in", "Order"],
+            ["Words to find", "Committee", "Date", "From", "To", "Look in", "Order"],
         ),
     ],
 )
