@@ -507,6 +507,13 @@ def _on_meeting_rows(sender, meeting_ids=(), **kwargs) -> None:
         invalidate(meeting_ids=meeting_ids)
 
 
+def _on_own_rows(sender, pks=(), **kwargs) -> None:
+    """An ``update()`` of rows that are no meeting's (a plan entry, a decision record): as a
+    save of one of them, every page (``keys_for``)."""
+    if _watched(sender):
+        invalidate({SITE, ALL})
+
+
 def check_shared_cache(app_configs=None, **kwargs) -> list:
     """``check --deploy``: a page cache that each process keeps for itself (``locmem``) would
     serve pages that a change made through another process has replaced."""
@@ -532,10 +539,11 @@ def connect_invalidation() -> None:
 
     checks.register(check_shared_cache, checks.Tags.caches, deploy=True)
 
-    from meetings.changes import meeting_rows_changed
+    from meetings.changes import meeting_rows_changed, rows_changed
 
     # A QuerySet.update() of a meeting's rows, or a service's bulk write (meetings.changes).
     meeting_rows_changed.connect(_on_meeting_rows, dispatch_uid="page-cache-rows", weak=False)
+    rows_changed.connect(_on_own_rows, dispatch_uid="page-cache-own-rows", weak=False)
     post_save.connect(_on_save, dispatch_uid="page-cache-save", weak=False)
     post_delete.connect(_on_change, dispatch_uid="page-cache-delete", weak=False)
     m2m_changed.connect(_on_m2m, dispatch_uid="page-cache-m2m", weak=False)

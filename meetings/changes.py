@@ -27,6 +27,25 @@ def meeting_changed(*, meeting_ids: Iterable[int | None], sender=None) -> None:
         meeting_rows_changed.send(sender=sender, meeting_ids=ids)
 
 
+# Sent with ``pks`` after ``QuerySet.update()`` changed rows of a model that is its own source
+# of what pages and search show, not a meeting's (a forward plan entry, a decision record).
+rows_changed = Signal()
+
+
+class TrackedRowsQuerySet(models.QuerySet):
+    """A queryset whose ``update()`` says which rows it changed (``rows_changed``), so the
+    search index and the page cache follow it as they follow a save."""
+
+    def update(self, **kwargs) -> int:
+        pks = list(self.order_by().values_list("pk", flat=True))
+        count = super().update(**kwargs)
+        if count:
+            rows_changed.send(sender=self.model, pks=pks)
+        return count
+
+    update.alters_data = True
+
+
 class TrackedQuerySet(models.QuerySet):
     """A queryset whose ``update()`` says which meetings it changed. ``meeting_path`` is the
     lookup from the model to its meeting's primary key."""

@@ -16,9 +16,11 @@ marked is reindexed when the transaction commits (so rows that a function adds w
 search in the same thread (so a search sees what the same request or test has just written).
 Deleting a row also deletes its passages by cascade. That covers the admin, the demo loader,
 the services (``meetings.services``, ``meetings.plans``) and any future clerk screen that saves
-models. A ``QuerySet.update()`` sends no signal: call ``reindex_meetings`` (or
-``reindex_plan_entries``, ``reindex_decision_records``) after one, or run ``manage.py
-rebuild_search_index`` (search drops any passage its model no longer shows).
+models. A ``QuerySet.update()`` of a meeting's rows, plan entries or records says what it changed
+(``meetings.changes``: ``meeting_rows_changed``, ``rows_changed`` for plan entries and decision
+records); after raw SQL, call ``reindex_meetings`` (or ``reindex_plan_entries``,
+``reindex_decision_records``), or run ``manage.py rebuild_search_index`` (search drops any
+passage its model no longer shows).
 
 Who may read a passage is asked of ``meetings.visibility``, never decided here: each source row
 is checked with that module's rule for its model for the public, members and clerks (and an
@@ -41,7 +43,7 @@ from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils import timezone
 
 from . import visibility
-from .changes import meeting_rows_changed
+from .changes import meeting_rows_changed, rows_changed
 from .formats import long_meeting_datetime
 from .models import (
     AgendaItem,
@@ -565,6 +567,19 @@ def _on_rows_changed(sender, meeting_ids, **kwargs) -> None:
 
 
 meeting_rows_changed.connect(_on_rows_changed, dispatch_uid="search-index-rows", weak=False)
+
+
+def _on_own_rows_changed(sender, pks, **kwargs) -> None:
+    """An ``update()`` changed forward plan entries or decision records."""
+    if getattr(_state, "suspended", False):
+        return
+    if sender is PlanEntry:
+        mark(plan_entries=pks)
+    elif sender is DecisionRecord:
+        mark(decision_records=pks)
+
+
+rows_changed.connect(_on_own_rows_changed, dispatch_uid="search-index-own-rows", weak=False)
 
 
 def _fill_an_empty_index(using: str = "default", **kwargs) -> None:

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .. import visibility
+from ..changes import TrackedRowsQuerySet
 from .agenda import EXEMPTION_CHOICES, AgendaItem, Meeting, Part, exemption_constraints
 from .people import Committee, Person
 
@@ -46,7 +47,7 @@ class DecisionMakerKind(models.TextChoices):
 DECISION_MAKER_KINDS = [c[0] for c in DecisionMakerKind.choices]
 
 
-class PlanEntryQuerySet(models.QuerySet):
+class PlanEntryQuerySet(TrackedRowsQuerySet):
     def published(self) -> PlanEntryQuerySet:
         return self.filter(published_at__isnull=False)
 
@@ -224,7 +225,7 @@ class Notice(models.Model):
         return self.published_at is not None
 
 
-class DecisionRecordQuerySet(models.QuerySet):
+class DecisionRecordQuerySet(TrackedRowsQuerySet):
     def visible_to(self, user) -> DecisionRecordQuerySet:
         return self.filter(visibility.decision_record_q(visibility.audience_of(user)))
 

@@ -251,3 +251,22 @@ def test_a_saved_search_tells_of_a_new_decision_record(client, clerk):
     [alert] = to(VISITOR)[1:]
     assert "heronry survey grant" in alert.subject
     assert f"http://testserver/decisions/records/{record.pk}/" in body_of(alert)
+
+
+def test_a_plan_entry_or_record_changed_by_queryset_update_is_found_by_its_new_words(
+    client, page_cache
+):
+    """Written without a save (``QuerySet.update()``, as a data fix or a script would): search
+    and the cached search page follow it all the same."""
+    entry = PlanEntry.objects.get(matter=MARKER)
+    record = DecisionRecord.objects.filter(published_at__isnull=False).first()
+    assert results(client, "zanderwick")[1] == []
+    assert results(client, "quorrelby")[1] == []
+    PlanEntry.objects.filter(pk=entry.pk).update(matter="Zanderwick community equipment")
+    DecisionRecord.objects.filter(pk=record.pk).update(title="Quorrelby depot decision")
+    assert ("Forward plan: Zanderwick community equipment", f"/forward-plan/{entry.pk}/") in (
+        results(client, "zanderwick")[1]
+    )
+    assert any(url.endswith(f"/{record.pk}/") for _, url in results(client, "quorrelby")[1])
+    titles = [title for title, _ in results(client, "community equipment service contract")[1]]
+    assert "Forward plan: " + MARKER not in titles  # its old matter is gone from the index
