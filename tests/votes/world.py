@@ -1,7 +1,7 @@
 """A meeting as a clerk makes one, with recorded votes and declarations of interest on a public
 and on a private minute, for the tests of where votes and declarations are shown (the minutes
-page, the printed minutes, the person's page). Built through the services; declarations are
-written in the admin only (``meetings.admin.DeclarationInline``), so here as rows."""
+page, the printed minutes, the person's page). Built through the services, the declarations
+with those of the minutes screen (``meetings.declarations``)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from meetings import interests, publishing, services, votes
+from meetings import declarations, interests, publishing, services, votes
 from meetings.models import (
     Committee,
     Declaration,
@@ -66,6 +66,7 @@ def build_world(clerk) -> World:
         person=carter, by=clerk, category="land", description="Car park, Spon Street (made up)"
     )
     interests.interest_approve(version=interests.interest_submit(person=carter, by=clerk), by=clerk)
+    entry = InterestEntry.objects.select_related("version").get(pk=entry.pk)  # now approved
     meeting = services.meeting_create(
         committee=committee, start=dt.datetime(2021, 3, 1, 18, tzinfo=LONDON), by=clerk
     )
@@ -102,7 +103,7 @@ def build_world(clerk) -> World:
         resolution=private_minute.resolutions.get(), by=clerk, outcome="carried",
         casts={able: "against", baker: "abstain", carter: "for", dixon: "for"},
     )  # fmt: skip
-    Declaration.objects.create(
+    declarations.declaration_add(
         minute_item=public_minute,
         agenda_item=parking,
         person=carter,
@@ -110,13 +111,15 @@ def build_world(clerk) -> World:
         interest=PUBLIC_INTEREST,
         left_room=True,
         register_entry=entry,
+        by=clerk,
     )
-    Declaration.objects.create(
+    declarations.declaration_add(
         minute_item=private_minute,
         agenda_item=depot,
         person=baker,
         kind=Declaration.Kind.OTHER,
         interest=PRIVATE_INTEREST,
+        by=clerk,
     )
     services.minutes_publish(minutes=minutes, by=clerk)
     return World(meeting, minutes, public_minute, private_minute, able, baker, carter, dixon, entry)
