@@ -351,31 +351,6 @@ def _minutes_page_queries(audience: int) -> _MinutesPageQueries:
     )
 
 
-def minutes_declarations(audience: int) -> QuerySet[Declaration]:
-    """The declarations of interest an audience may read, for a prefetch. The minutes page's
-    come with ``meeting_minutes`` (a prefetch of them finds them there and runs no query)."""
-    return _declarations(audience).all()
-
-
-@functools.cache
-def _declarations(audience: int) -> QuerySet[Declaration]:
-    """Each with ``register_shown``: whether the audience may read the version of the register
-    its entry is in (``visibility.interest_version_q``), for the link to that entry."""
-    return (
-        Declaration.objects.filter(visibility.declaration_q(audience))
-        .select_related("person", "register_entry__version")
-        .annotate(
-            register_shown=Exists(
-                InterestVersion.objects.filter(
-                    visibility.interest_version_q(audience),
-                    pk=OuterRef("register_entry__version_id"),
-                )
-            )
-        )
-        .order_by("pk")
-    )
-
-
 @functools.cache
 def _visible_meetings(audience: int) -> QuerySet[Meeting]:
     return Meeting.objects.filter(visibility.meeting_q(audience))

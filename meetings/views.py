@@ -10,7 +10,7 @@ from itertools import groupby
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q, prefetch_related_objects
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -31,8 +31,6 @@ from .models import (
     Minutes,
     Person,
 )
-from .views_votes import _shaped
-from .visibility import audience_of
 
 PAGE_SIZE = 25
 
@@ -264,16 +262,6 @@ def minutes_detail(request: HttpRequest, slug: str) -> HttpResponse:
             return found
         raise Http404("These minutes have not been published.")
     found = minutes.meeting
-    for item in minutes.items.all():
-        for resolution in item.resolutions.all():
-            _shaped(resolution.votes.all())
-    prefetch_related_objects(  # each minute's declarations of interest, in one query
-        minutes.items.all(),
-        Prefetch(
-            "declarations",
-            queryset=selectors.minutes_declarations(audience_of(request.user)),
-        ),
-    )
     groups = attendance_groups(list(minutes.attendance.all()))
     return render(
         request,
