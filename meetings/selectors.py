@@ -7,7 +7,7 @@ import functools
 from dataclasses import dataclass
 
 from django.db import connections
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from reports.models import Pack, Report
@@ -63,15 +63,6 @@ def decision_list(*, user, data=None) -> tuple[DecisionFilter, QuerySet[Resoluti
     )
     filterset = DecisionFilter(data or None, queryset=base)
     return filterset, _filtered(filterset, base)
-
-
-def _visible_reports(user) -> Prefetch:
-    return Prefetch(
-        "reports",
-        queryset=Report.objects.visible_to(user)
-        .filter(superseded_at__isnull=True)
-        .order_by("position", "pk"),
-    )
 
 
 def meeting_page_queryset(user) -> QuerySet[Meeting]:
