@@ -107,8 +107,11 @@ drill-deps:
 	  fi; \
 	fi
 
+# The tests run on every core (pytest-xdist); each worker has its own test database, media folder
+# and demo data. TEST_WORKERS=0 runs them in this one process (easier to debug).
+TEST_WORKERS ?= auto
 test: install browser-deps docx-deps ocr-deps drill-deps
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
