@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connections
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.query import get_related_populators
 from django.utils import timezone
 
 from reports.models import Pack, Report
@@ -104,18 +107,49 @@ def _meeting_page_queryset(audience: int) -> QuerySet[Meeting]:
     )
 
 
+def meeting_for_page(*, user, slug: str) -> Meeting | None:
+    """The meeting of that address as ``meeting_page_queryset`` gives it, if the user may see
+    it, in one query compiled once (``_meeting_page_queries``)."""
+    found = _meeting_page_queries(visibility.audience_of(user)).meeting.objects(slug)
+    return found[0] if found else None
+
+
+@dataclass(frozen=True)
+class _MeetingPageQueries:
+    meeting: _Compiled  # by the meeting's address, as meeting_page_queryset
+    items: _Compiled  # by the meeting's id: its items the audience may see
+    reports: _Compiled  # the current papers of those items the audience may see
+    entries: _Compiled  # the plan entries the audience may see linked to those items
+
+
 @functools.cache
-def _agenda_querysets(audience: int) -> tuple[QuerySet, QuerySet, QuerySet]:
-    """The three queries of ``meeting_agenda`` for an audience, but for the meeting: built once
-    per audience like ``_meeting_page_queryset`` and narrowed to a meeting for each request."""
-    return (
-        AgendaItem.objects.filter(visibility.item_q(audience))
-        .order_by("position", "pk")
-        .select_related("previous_minutes__meeting"),
-        Report.objects.filter(visibility.report_q(audience))
-        .filter(superseded_at__isnull=True)
-        .order_by("position", "pk"),
-        PlanEntry.objects.filter(visibility.plan_entry_q(audience)),
+def _meeting_page_queries(audience: int) -> _MeetingPageQueries:
+    """The meeting page's queries for an audience, compiled to SQL once (``_Compiled``), like
+    the minutes page's: what an audience may see depends on nothing else (``visibility``)."""
+    return _MeetingPageQueries(
+        meeting=_Compiled(
+            _meeting_page_queryset(audience).filter(slug=SLUG_STAND_IN).order_by("pk")[:1],
+            SLUG_STAND_IN,
+        ),
+        items=_Compiled(
+            AgendaItem.objects.filter(visibility.item_q(audience))
+            .filter(meeting_id=ID_STAND_IN)
+            .order_by("position", "pk")
+            .select_related("previous_minutes__meeting"),
+            ID_STAND_IN,
+        ),
+        reports=_Compiled(
+            Report.objects.filter(visibility.report_q(audience))
+            .filter(superseded_at__isnull=True, agenda_item__meeting_id=ID_STAND_IN)
+            .order_by("position", "pk"),
+            ID_STAND_IN,
+        ),
+        entries=_Compiled(
+            PlanEntry.objects.filter(visibility.plan_entry_q(audience)).filter(
+                agenda_item__meeting_id=ID_STAND_IN
+            ),
+            ID_STAND_IN,
+        ),
     )
 
 
@@ -124,16 +158,17 @@ def meeting_agenda(*, meeting: Meeting, user) -> list[AgendaItem]:
     current ones: a replaced paper lives on only in the pack versions that held it) and the
     forward plan entries the user may see. Each item carries ``full_text``: whether the user may
     read more than its number, title and reason for exemption
-    (``visibility.item_text_fields``). Three queries however long the agenda: every item, every
-    paper and every plan entry of the meeting, put together here."""
+    (``visibility.item_text_fields``). Three queries however long the agenda, each compiled
+    once (``_meeting_page_queries``): every item, every paper and every plan entry of the
+    meeting, put together here."""
     audience = visibility.audience_of(user)
-    visible_items, visible_reports, visible_entries = _agenda_querysets(audience)
-    every = list(visible_items.filter(meeting=meeting))
+    queries = _meeting_page_queries(audience)
+    every = queries.items.objects(meeting.pk)
     reports: dict[int, list[Report]] = {}
-    for report in visible_reports.filter(agenda_item__meeting=meeting):
+    for report in queries.reports.objects(meeting.pk):
         reports.setdefault(report.agenda_item_id, []).append(report)
     entries: dict[int, list[PlanEntry]] = {}
-    for entry in visible_entries.filter(agenda_item__meeting=meeting):
+    for entry in queries.entries.objects(meeting.pk):
         entries.setdefault(entry.agenda_item_id, []).append(entry)
     by_pk = {item.pk: item for item in every}
     children: dict[int, list[AgendaItem]] = {}
@@ -210,9 +245,9 @@ MINUTE_ITEM_ROW = (
     (AgendaItem, "agenda_item__parent__"),
 )
 DECLARATION_ROW = ((Declaration, ""), (Person, "person__"))
-# Stand-ins for the meeting's address and the minutes' id while a query is compiled: unlike any
-# real value, so each is found once among the compiled query's parameters.
-SLUG_STAND_IN = "minutes-page-slug-stand-in"
+# Stand-ins for the meeting's address and the meeting's or minutes' id while a query is compiled
+# (``_Compiled``): unlike any real value, so each is found once among the query's parameters.
+SLUG_STAND_IN = "page-slug-stand-in"
 ID_STAND_IN = -7_340_033
 
 
@@ -244,7 +279,15 @@ class _Compiled:
     minutes they are for, and compiling them (the visibility rules' joins and conditions, the
     ordering, the columns) took a request longer than running them. Rows come back as tuples of
     the queryset's columns (``names``), converted as Django converts them (``from_db_value``:
-    JSON, SQLite's dates); the query is counted and logged as any other."""
+    JSON, SQLite's dates); the query is counted and logged as any other.
+
+    On PostgreSQL the query is also a prepared statement of each connection (``PREPARE``, sent
+    with its first ``EXECUTE`` as one query), so that PostgreSQL plans it once per connection
+    rather than once per request: planning these joins took PostgreSQL several times longer
+    than running them. ``settings.DATABASE_PREPARED_QUERIES`` turns that off (for a pooler in
+    transaction mode, whose server connections are shared)."""
+
+    _numbers = itertools.count(1)
 
     def __init__(self, queryset: QuerySet, stand_in) -> None:
         self.db = queryset.db
@@ -264,16 +307,91 @@ class _Compiled:
             [expression for expression, _sql, _alias in compiler.select[: compiler.col_count]]
         )
         self.names = [*query.extra_select, *query.values_select, *query.annotation_select]
+        info = compiler.klass_info  # None for values_list(): rows are then only tuples
+        if info is not None:
+            if queryset._prefetch_related_lookups or queryset._known_related_objects:
+                raise ValueError("objects() gives no prefetched or known related objects")
+            fields = info["select_fields"]
+            self.span = (fields[0], fields[-1] + 1)
+            self.model = info["model"]
+            self.init_list = [c[0].target.attname for c in compiler.select[slice(*self.span)]]
+            self.fetch_mode = queryset._fetch_mode
+            self.populators = get_related_populators(
+                info, compiler.select, self.db, self.fetch_mode
+            )
+            self.annotations = compiler.annotation_col_map
+        self.prepared = None
+        if connections[self.db].vendor == "postgresql":
+            self.prepared = f"boardpapers_{next(self._numbers)}"
+            self.prepare = ""  # PREPARE ... AS the query, with the other parameters written in
 
     def rows(self, value) -> list[tuple]:
-        params = self.params.copy()
-        params[self.at] = value
-        with connections[self.db].cursor() as cursor:
-            cursor.execute(self.sql, params)
+        wrapper = connections[self.db]
+        with wrapper.cursor() as cursor:
+            known = None
+            if self.prepared is not None and settings.DATABASE_PREPARED_QUERIES:
+                known = _prepared_statements(wrapper)
+            if known is None:
+                params = self.params.copy()
+                params[self.at] = value
+                cursor.execute(self.sql, params)
+            else:
+                execute = f"EXECUTE {self.prepared} (%s)"
+                first = self.prepared not in known
+                if first:
+                    execute = f"{self._prepare(cursor)}; {execute}"
+                try:
+                    cursor.execute(execute, [value])
+                except Exception:
+                    if first:  # prepared or not: this connection runs the plain SQL from now
+                        wrapper._boardpapers_prepared = (wrapper.connection, None)
+                    raise
+                known.add(self.prepared)
             rows = cursor.fetchall()
         if self.converters:
             return [tuple(row) for row in self.compiler.apply_converters(rows, self.converters)]
         return rows
+
+    def objects(self, value) -> list:
+        """The rows as the queryset's model instances, as iterating it gives them: each with
+        the rows ``select_related`` names and with its annotations (``ModelIterable``)."""
+        start, end = self.span
+        found = []
+        for row in self.rows(value):
+            obj = self.model.from_db(
+                self.db, self.init_list, row[start:end], fetch_mode=self.fetch_mode
+            )
+            for populator in self.populators:
+                populator.populate(row, obj)
+            for name, at in self.annotations.items():
+                setattr(obj, name, row[at])
+            found.append(obj)
+        return found
+
+    def _prepare(self, cursor) -> str:
+        """``PREPARE`` for this query: the changing parameter as ``$1``, the others (the
+        visibility rules' constants) written in by psycopg's quoting, so that the plan is made
+        knowing them."""
+        if not self.prepare:
+            from psycopg2.extensions import AsIs
+
+            params = self.params.copy()
+            params[self.at] = AsIs("$1")
+            body = cursor.cursor.mogrify(self.sql, params).decode()
+            self.prepare = f"PREPARE {self.prepared} AS {body}".replace("%", "%%")
+        return self.prepare
+
+
+def _prepared_statements(wrapper) -> set[str] | None:
+    """The statements prepared on this database connection (``_Compiled``): a new connection
+    has none. A prepared statement outlives a transaction rolled back (PostgreSQL's rule) and
+    goes with its connection. None once a ``PREPARE`` sent with its ``EXECUTE`` failed: whether
+    it was prepared is then unknown, and that connection runs the plain SQL."""
+    connection = wrapper.connection
+    known = getattr(wrapper, "_boardpapers_prepared", None)
+    if known is None or known[0] is not connection:
+        known = wrapper._boardpapers_prepared = (connection, set())
+    return known[1]
 
 
 @dataclass(frozen=True)

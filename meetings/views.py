@@ -185,13 +185,15 @@ def _meeting_or_redirect(request: HttpRequest, slug: str, visible=None) -> Meeti
 @depends_on("meeting:{slug}")
 def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """A meeting's page in a handful of queries however long its agenda: the meeting with what
-    it has (``selectors.meeting_page_queryset``), its items, papers and plan entries, the
+    it has (``selectors.meeting_for_page``), its items, papers and plan entries, the
     minutes it links to, its packs from the stored rows, and supplements and withdrawn papers
     only when it has some."""
-    found = _meeting_or_redirect(request, slug, selectors.meeting_page_queryset(request.user))
-    if isinstance(found, HttpResponse):
-        return found
-    meeting = found
+    meeting = selectors.meeting_for_page(user=request.user, slug=slug)
+    if meeting is None:  # an old address (redirected), or no such meeting (404)
+        found = _meeting_or_redirect(request, slug, selectors.meeting_page_queryset(request.user))
+        if isinstance(found, HttpResponse):
+            return found
+        meeting = found  # published a moment ago
     items = selectors.meeting_agenda(meeting=meeting, user=request.user)
     own, minutes_rows = selectors.minutes_for_meeting_page(
         meeting=meeting, user=request.user, items=items
