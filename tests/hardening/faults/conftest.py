@@ -94,7 +94,11 @@ def portal(tmp_path_factory) -> Portal:
     if base.startswith("postgres"):
         import psycopg2
 
-        name = (urlparse(base).path.strip("/") or "postgres") + "_faults"
+        # One database per pytest-xdist worker ("gw0", "gw1"...): each may run some of these tests.
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+        name = "_".join(
+            filter(None, [urlparse(base).path.strip("/") or "postgres", "faults", worker])
+        )
         url = urlparse(base)._replace(path=f"/{name}").geturl()
         admin = psycopg2.connect(_admin_url(base))
         admin.autocommit = True
