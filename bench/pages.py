@@ -3,14 +3,17 @@ gunicorn with PostgreSQL, each beside a static file of the same size served by t
 in the same run: requests a second, p50 and p95, and the queries each page makes.
 
     .venv/bin/python bench/pages.py [--setup] [--seconds 15] [--clients 8] [--workers 3]
-        [--threads 2] [--worker-class gthread|sync] [--cpu 200]
+        [--threads 2] [--worker-class gthread|sync] [--cpu 200] [--rounds 3]
 
 ``--setup`` creates the database (default ``bp_pages`` on the local PostgreSQL), migrates it and
 loads the demo; a run migrates it again first. The page cache is off (``PAGE_CACHE_SECONDS=0``),
 so every request renders its page. The load comes from ``wrk`` (Debian's package) with
 bench/load.lua, on 127.0.0.1 only, for --seconds per target. ``--cpu N`` first times N requests
 of each page in one process (CPU ms a request, through every middleware): on a shared machine a
-steadier measure than requests a second. Figures: docs/performance.md, "Uncached pages".
+steadier measure than requests a second (with the PostgreSQL backend's CPU beside it).
+``--rounds N`` measures every target N times in turn and prints the median of each figure: on
+this shared virtual machine one run's requests a second may be half the next one's.
+Figures: docs/performance.md, "Uncached pages".
 """
 
 from __future__ import annotations
@@ -63,12 +66,23 @@ for role in ("public", "demo-member", "demo-clerk"):
 print("QUERIES " + json.dumps(answer))
 """
 # CPU time of one request in this process, through the WSGI handler and every middleware as
-# gunicorn calls it (best of 5 rounds): much less disturbed by other work on the machine than
-# requests a second, which share the cores with PostgreSQL, wrk and whatever else runs.
+# gunicorn calls it (best of 5 rounds), and of the PostgreSQL backend serving it (its /proc
+# times, on this machine): much less disturbed by other work on the machine than requests a
+# second, which share the cores with PostgreSQL, wrk and whatever else runs.
 CPU_PER_REQUEST = """
-import io, sys, time
+import io, os, sys, time
 from django.core.wsgi import get_wsgi_application
+from django.db import connection
 app = get_wsgi_application()
+def backend_cpu():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    except OSError:  # PostgreSQL on another machine
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 def get(path):
     environ = {"REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": "",
                "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "80", "HTTP_HOST": "127.0.0.1",
@@ -80,13 +94,14 @@ def get(path):
 for path in PATHS:
     for _ in range(20):
         get(path)
-    rounds = []
+    rounds, database = [], []
     for _ in range(5):
-        start = time.process_time()
+        start, start_db = time.process_time(), backend_cpu()
         for _ in range(REPEAT):
             get(path)
         rounds.append((time.process_time() - start) / REPEAT * 1000)
-    print(f"CPU {path} {min(rounds):.2f} {sorted(rounds)[2]:.2f}")
+        database.append((backend_cpu() - start_db) / REPEAT * 1000)
+    print(f"CPU {path} {min(rounds):.2f} {sorted(rounds)[2]:.2f} {sorted(database)[2]:.2f}")
 """
 
 
@@ -157,6 +172,16 @@ def run_wrk(wrk: str, port: int, path: str, seconds: float, clients: int, tmp: P
     return figures
 
 
+def print_row(label: str, r: dict, queries: dict, page: str | None) -> None:
+    counts = ""
+    if page is not None:
+        counts = "/".join(
+            str(queries[f"{role} {page}"]) for role in ("public", "demo-member", "demo-clerk")
+        )
+    print(f"{label:32} {r['bytes']:7,} {r['rps']:7.1f} {r['p50_us'] / 1000:7.1f} "
+          f"{r['p95_us'] / 1000:7.1f} {r['errors']:6}  {counts}")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/bp_pages")
@@ -165,6 +190,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="Measure every target this many times, in turn."
+    )
     parser.add_argument("--worker-class", default="gthread", choices=("gthread", "sync"))
     parser.add_argument(
         "--cpu",
@@ -207,10 +235,11 @@ def main() -> None:
                 f"PATHS = {list(PAGES.values())!r}\nREPEAT = {options.cpu}\n{CPU_PER_REQUEST}",
             )  # fmt: skip
             rows = [ln.split()[1:] for ln in timed.splitlines() if ln.startswith("CPU ")]
-            cpu = {path: (best, median) for path, best, median in rows}
+            cpu = {path: (best, median, db) for path, best, median, db in rows}
             for name, path in PAGES.items():
-                best, median = cpu[path]
-                print(f"{name}: {best} ms CPU a request in one process (median round {median})")
+                best, median, db = cpu[path]
+                print(f"{name}: {best} ms CPU a request in one process (median round {median}), "
+                      f"and {db} ms in PostgreSQL")  # fmt: skip
         for path in PAGES.values():  # before gunicorn starts: whitenoise looks once
             size = queries[f"bytes {path}"]
             (work / "static" / f"same-size-{size}.html").write_bytes(b"x" * size)
@@ -236,19 +265,29 @@ def main() -> None:
               f"client; load average before: {load[0]:.1f}")  # fmt: skip
         print(f"{'target':32} {'bytes':>7} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} "
               f"{'errors':>6}  queries (public/member/clerk)")  # fmt: skip
-        for name, path in PAGES.items():
-            page = fetch(port, path)
-            static = f"/static/same-size-{queries[f'bytes {path}']}.html"
-            fetch(port, static)
-            run_wrk(wrk, port, path, 2, options.clients, work)  # warm-up
-            for label, target in ((name, path), ("  static file, same size", static)):
-                r = run_wrk(wrk, port, target, options.seconds, options.clients, work)
-                counts = ""
-                if target == path:
-                    roles = ("public", "demo-member", "demo-clerk")
-                    counts = "/".join(str(queries[f"{role} {path}"]) for role in roles)
-                print(f"{label:32} {len(page):7,} {r['rps']:7.1f} {r['p50_us'] / 1000:7.1f} "
-                      f"{r['p95_us'] / 1000:7.1f} {r['errors']:6}  {counts}")  # fmt: skip
+        results: dict[str, list[dict]] = {}
+        for round_ in range(1, options.rounds + 1):
+            if options.rounds > 1:
+                print(f"round {round_} of {options.rounds}")
+            for name, path in PAGES.items():
+                page = fetch(port, path)
+                static = f"/static/same-size-{queries[f'bytes {path}']}.html"
+                fetch(port, static)
+                run_wrk(wrk, port, path, 2, options.clients, work)  # warm-up
+                for label, target in ((name, path), ("  static file, same size", static)):
+                    r = run_wrk(wrk, port, target, options.seconds, options.clients, work)
+                    r["bytes"] = len(page)
+                    results.setdefault(f"{label}|{path}", []).append(r)
+                    print_row(label, r, queries, path if target == path else None)
+        if options.rounds > 1:
+            print(f"median of the {options.rounds} rounds (each figure on its own)")
+            for key, runs in results.items():
+                label, path = key.split("|")
+                middle = {
+                    k: sorted(run[k] for run in runs)[len(runs) // 2]
+                    for k in ("rps", "p50_us", "p95_us", "errors", "bytes")
+                }
+                print_row(label, middle, queries, None if label.startswith(" ") else path)
     finally:
         if server:
             server.terminate()
