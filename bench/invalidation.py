@@ -132,6 +132,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--worker-class", default="gthread", choices=("gthread", "sync"))
     parser.add_argument("--cache-url", default="", help="Default: a folder (file://).")
     parser.add_argument(
         "--without",
@@ -178,8 +179,7 @@ def main() -> None:
         log = open(tmp / "gunicorn.log", "wb")  # noqa: SIM115
         server = subprocess.Popen(
             [load.GUNICORN, "boardpapers.wsgi", "--bind", f"127.0.0.1:{port}",
-             "--workers", str(args.workers), "--threads", str(args.threads),
-             "--worker-class", "gthread", "--keep-alive", "30", "--log-level", "warning"],
+             *load.gunicorn_args(args.workers, args.threads, args.worker_class)],
             cwd=ROOT, env=env, stdout=log, stderr=log,
         )  # fmt: skip
         worker = None
@@ -214,7 +214,7 @@ def main() -> None:
                 worker.wait(20)
         print(
             f"{os.cpu_count()} CPUs, load average {load_before:.1f} before the runs; "
-            f"gunicorn {args.workers} workers x {args.threads} threads (gthread), page cache "
+            f"{load.describe(args.workers, args.threads, args.worker_class)}, page cache "
             f"{env['CACHE_URL'].split(':')[0]}, {args.clients} clients, {args.seconds} s a run, "
             f"{len(set(mix))} distinct URLs, "
             + ("no task worker" if args.no_worker else "a task worker beside it")

@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/load.py --setup            # once: make the ten-year archive
     .venv/bin/python bench/load.py [--seconds 30] [--clients 50] [--workers 3 --threads 4]
+        [--worker-class gthread|sync]
 
 The mix (by request): the home page 15 %, a meeting page 30 % (60 meetings of the archive and
 the seed meeting), its minutes 25 %, a search 20 % (rare, common and phrase queries), the seed
@@ -204,6 +205,19 @@ for name, url in urls.items():
     subprocess.run([PYTHON, "manage.py", "shell", "-c", code], cwd=ROOT, env=env, check=True)
 
 
+def gunicorn_args(workers: int, threads: int, worker_class: str) -> list[str]:
+    """gunicorn's options for a run: gthread (workers x threads) or sync workers."""
+    threaded = ["--threads", str(threads)] if worker_class == "gthread" else []
+    return ["--workers", str(workers), "--worker-class", worker_class, *threaded,
+            "--keep-alive", "30", "--log-level", "warning"]  # fmt: skip
+
+
+def describe(workers: int, threads: int, worker_class: str) -> str:
+    if worker_class == "gthread":
+        return f"gunicorn {workers} workers x {threads} threads (gthread)"
+    return f"gunicorn {workers} sync workers"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
@@ -214,6 +228,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--worker-class", default="gthread", choices=("gthread", "sync"))
     parser.add_argument("--cache-url", default="", help="Default: a folder (file://).")
     parser.add_argument("--no-page-cache", action="store_true")
     parser.add_argument("--no-warm-up", action="store_true")
@@ -254,8 +269,7 @@ def main() -> None:
         log = open(tmp / "gunicorn.log", "wb")  # noqa: SIM115
         server = subprocess.Popen(
             [GUNICORN, "boardpapers.wsgi", "--bind", f"127.0.0.1:{port}",
-             "--workers", str(args.workers), "--threads", str(args.threads),
-             "--worker-class", "gthread", "--keep-alive", "30", "--log-level", "warning"],
+             *gunicorn_args(args.workers, args.threads, args.worker_class)],
             cwd=ROOT, env=env, stdout=log, stderr=log,
         )  # fmt: skip
         try:
@@ -270,7 +284,7 @@ def main() -> None:
             server.wait(20)
         print(
             f"{os.cpu_count()} CPUs, load average {load_before:.1f} before the run; "
-            f"gunicorn {args.workers} workers x {args.threads} threads (gthread), "
+            f"{describe(args.workers, args.threads, args.worker_class)}, "
             f"page cache {'off' if args.no_page_cache else env['CACHE_URL'].split(':')[0]}, "
             f"{args.clients} clients, {args.seconds} s, {len(set(mix))} distinct URLs"
         )
