@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import itertools
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -273,6 +274,17 @@ assert all(
 )  # _instances
 
 
+def _is_a_date(value) -> bool:
+    """A date or time among a compiled query's parameters: as itself (PostgreSQL) or as the
+    text SQLite is given (2026-12-06, 2026-12-06 04:42:13...)."""
+    if isinstance(value, dt.date):
+        return True
+    return isinstance(value, str) and _DATE_TEXT.fullmatch(value) is not None
+
+
+_DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}.*)?")
+
+
 class _Compiled:
     """A query compiled to SQL once and run again with one parameter changed (``stand_in``'s):
     the minutes page's queries differ from one request to the next only in the meeting or
@@ -301,6 +313,9 @@ class _Compiled:
         ]
         if len(at) != 1:
             raise ValueError(f"{stand_in!r} is {len(at)} of the query's parameters, not one")
+        if any(_is_a_date(value) for value in params):
+            # A rule on the time (published before now...) would be frozen at the first request.
+            raise ValueError("a query with a date or time in it cannot be compiled once")
         self.sql, self.params, self.at = sql, list(params), at[0]
         self.compiler = compiler
         self.converters = compiler.get_converters(
