@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .. import colours
+from ..changes import TrackedQuerySet, rows_changed
 
 
 class PortalSettings(models.Model):
@@ -117,6 +118,23 @@ class Person(models.Model):
         return f"Councillor {name}" if self.is_councillor else name
 
 
+class CommitteeQuerySet(TrackedQuerySet):
+    """``update()`` (a rename, say) is followed like a save: its meetings' passages carry its
+    name and their pages show it (``meeting_rows_changed``), and so do the committees' own
+    pages, meetings or none (``rows_changed``)."""
+
+    meeting_path = "meetings__id"
+
+    def update(self, **kwargs) -> int:
+        pks = list(self.order_by().values_list("pk", flat=True))
+        count = super().update(**kwargs)
+        if count:
+            rows_changed.send(sender=self.model, pks=pks)
+        return count
+
+    update.alters_data = True
+
+
 class Committee(models.Model):
     class Kind(models.TextChoices):
         BOARD = "board", "Board"
@@ -138,6 +156,8 @@ class Committee(models.Model):
     default_venue = models.CharField(max_length=200, blank=True)
     default_start_time = models.TimeField(null=True, blank=True)
     is_active = models.BooleanField(default=True)
+
+    objects = CommitteeQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

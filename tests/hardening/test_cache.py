@@ -118,6 +118,33 @@ def test_cancelling_a_meeting_shows_on_the_next_anonymous_request(page_cache, cl
     assert "ancelled" in client.get(SEED).content.decode()
 
 
+def test_a_committee_renamed_without_a_save_shows_its_new_name_everywhere(page_cache, client):
+    """``QuerySet.update()`` sends no save signal: the rename is still followed by the cached
+    pages and by the search (its meetings' passages carry its name)."""
+    from meetings.models import Committee
+
+    pages = [SEED, "/committees/health-and-well-being-board/", "/committees/"]
+    for url in pages:
+        client.get(url)
+        assert client.get(url)["X-Page-Cache"] == "hit"
+    Committee.objects.filter(slug="health-and-well-being-board").update(
+        name="Zephyrine Health Partnership"
+    )
+    for url in pages:
+        assert "Zephyrine Health Partnership" in client.get(url).content.decode(), url
+    found = client.get("/search/", {"q": "Zephyrine"}).content.decode()
+    assert SEED in found
+    # A committee with no meetings yet: its page and the list follow too.
+    Committee.objects.create(name="Scrutiny Task Group", slug="scrutiny-task-group")
+    pages = ["/committees/scrutiny-task-group/", "/committees/"]
+    for url in pages:
+        client.get(url)
+        assert client.get(url)["X-Page-Cache"] == "hit"
+    Committee.objects.filter(slug="scrutiny-task-group").update(name="Quillon Task Group")
+    for url in pages:
+        assert "Quillon Task Group" in client.get(url).content.decode(), url
+
+
 def test_a_withdrawn_paper_leaves_the_cached_page(page_cache, client, seed_meeting, clerk):
     from meetings.publishing import report_withdraw
 
