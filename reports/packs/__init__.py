@@ -11,15 +11,14 @@ code that lay it out. ``pack_request`` finds the pack for the current inputs or 
 build for them; ``pack_build`` (run by the ``reports.tasks.build_pack`` task) builds it from the
 inputs it was queued with, so a file always matches its hash. ``requeue_stale_packs`` queues
 again a build whose worker died. What a pack of each audience may hold, and who may have
-which pack, is asked of ``meetings.visibility``; ``meeting_packs`` lists what a viewer may
-download.
+which pack, is asked of ``meetings.visibility``; ``page_packs`` lists what a meeting page
+offers a viewer.
 
 Which module owns which job (imports point down this list, never up; none of them imports
 this package's ``__init__``):
 
-* ``links``: what pages show: ``meeting_packs``, ``PackLink``, ``pack_url``,
-  ``pack_download_name``, ``earlier_versions``, ``PublishedVersion``, ``supplement_pack_url``,
-  ``pack_states``.
+* ``links``: what pages show: ``page_packs``, ``PackLink``, ``pack_url``,
+  ``pack_download_name``, ``PublishedVersion``, ``supplement_pack_url``, ``pack_states``.
 * ``versions``: published versions and what changes them: ``pack_publish_version``,
   ``pack_freeze``, ``published_versions``, ``pack_for_download``, a withdrawn document
   (``packs_withdraw_document``) and privacy (``packs_follow_privacy``) reissuing a version.
@@ -70,8 +69,6 @@ from .layout import _item_pages as _item_pages  # bench/packs.py
 from .links import (
     PackLink,
     PublishedVersion,
-    earlier_versions,
-    meeting_packs,
     pack_download_name,
     pack_states,
     pack_url,

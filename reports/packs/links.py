@@ -30,40 +30,6 @@ class PublishedVersion:
     page_count: int | None
 
 
-def earlier_versions(*, meeting: Meeting, user) -> list[PublishedVersion]:
-    """Every published version of the packs this viewer may have but the latest of each kind
-    (which the meeting page links as the pack itself), newest first."""
-    kinds = [k for k in kinds_for(meeting=meeting, user=user) if k in VERSIONED_KINDS]
-    if not meeting.is_public or not kinds:
-        return []
-    rows = []
-    seen: set[str] = set()
-    for pack in Pack.objects.filter(
-        meeting=meeting, kind__in=kinds, version__isnull=False
-    ).order_by("kind", "-version"):
-        if pack.kind not in seen:
-            seen.add(pack.kind)
-            continue
-        rows.append(
-            PublishedVersion(
-                label=f"{KINDS[pack.kind].label}, version {pack.version}",
-                url=reverse(
-                    "pack-version-download",
-                    kwargs={
-                        "slug": meeting.slug,
-                        "kind": KINDS[pack.kind].slug,
-                        "version": pack.version,
-                    },
-                ),
-                state=pack.state,
-                published=pack.frozen_at or pack.requested_at,
-                page_count=pack.page_count,
-            )
-        )
-    rows.sort(key=lambda r: r.published, reverse=True)
-    return rows
-
-
 def supplement_pack_url(meeting: Meeting, number: int) -> str:
     return reverse(
         "pack-version-download",
@@ -103,11 +69,6 @@ class PackLink:
         if self.state in (Pack.State.QUEUED, Pack.State.BUILDING):
             return "PDF, being prepared"
         return "PDF"
-
-
-def meeting_packs(*, meeting: Meeting, user) -> list[PackLink]:
-    """The packs of a meeting this viewer may download, in the order a reader wants them."""
-    return _links(meeting, user)[1]
 
 
 def _links(meeting: Meeting, user) -> tuple[MeetingMaterial | None, list[PackLink]]:
