@@ -122,9 +122,9 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# The minutes page's queries are prepared statements on PostgreSQL, planned once per connection
-# (meetings.selectors._Compiled). Set DATABASE_PREPARED_QUERIES=0 behind a pooler in transaction
-# mode (PgBouncer's pool_mode=transaction), whose server connections are shared between clients.
+# The meeting and minutes pages' queries are prepared statements on PostgreSQL, planned once per
+# connection (meetings.selectors._Compiled). Set DATABASE_PREPARED_QUERIES=0 behind a pooler in
+# transaction mode (PgBouncer's pool_mode=transaction), whose server connections are shared.
 DATABASE_PREPARED_QUERIES = os.environ.get("DATABASE_PREPARED_QUERIES", "1") != "0"
 
 AUTH_PASSWORD_VALIDATORS = [
