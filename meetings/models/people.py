@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .. import colours
-from ..changes import TrackedQuerySet, rows_changed
+from ..changes import TrackedQuerySet, TrackedRowsQuerySet
 
 
 class PortalSettings(models.Model):
@@ -118,21 +118,12 @@ class Person(models.Model):
         return f"Councillor {name}" if self.is_councillor else name
 
 
-class CommitteeQuerySet(TrackedQuerySet):
+class CommitteeQuerySet(TrackedQuerySet, TrackedRowsQuerySet):
     """``update()`` (a rename, say) is followed like a save: its meetings' passages carry its
-    name and their pages show it (``meeting_rows_changed``), and so do the committees' own
-    pages, meetings or none (``rows_changed``)."""
+    name and their pages show it (``TrackedQuerySet``), and so do the committees' own pages,
+    meetings or none (``TrackedRowsQuerySet``)."""
 
     meeting_path = "meetings__id"
-
-    def update(self, **kwargs) -> int:
-        pks = list(self.order_by().values_list("pk", flat=True))
-        count = super().update(**kwargs)
-        if count:
-            rows_changed.send(sender=self.model, pks=pks)
-        return count
-
-    update.alters_data = True
 
 
 class Committee(models.Model):
